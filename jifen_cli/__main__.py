@@ -1,0 +1,3 @@
+from jifen_cli.cli.app import main
+
+main()

@@ -1,0 +1,155 @@
+"""The Typer application: global options, error handling, and command registration.
+
+Every command module has ``register(app)``; commands are a few lines that call the
+core library and print.  Heavy imports (jinja2, openpyxl) happen inside commands.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import typer
+
+from jifen_cli import __version__
+from jifen_cli.core.diagnostics import (EXIT_CANNOT_RUN, EXIT_OK, EXIT_PROBLEMS, Diagnostic,
+                                        JifenError)
+
+HELP = """jifen —— 党员积分管理工具（积分记录、月度公示、年度评定）。
+
+支部目录：默认当前目录；也可用 -C 目录 或环境变量 JIFEN_BRANCH 指定。
+
+退出码：0 成功；1 发现问题或操作被拒绝（什么也没写入）；2 无法运行（参数错误、找不到支部等）。
+
+常用：
+  jifen check                 检查台账
+  jifen add 张三 absent_meeting --date 2019-01-15 --note "无故缺席支部党员大会"
+  jifen month 2019-01         生成 2019 年 1 月公示
+  jifen year --grade          最近一年的年度积分、排名与等次
+"""
+
+app = typer.Typer(help=HELP, no_args_is_help=True, add_completion=False,
+                  rich_markup_mode=None, pretty_exceptions_enable=False,
+                  context_settings={"help_option_names": ["-h", "--help"]})
+
+_state = {"branch": None, "debug": False}
+
+
+def _version(value: bool):
+    if value:
+        typer.echo(f"jifen {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _root(
+    branch: Path = typer.Option(None, "-C", "--branch", envvar="JIFEN_BRANCH",
+                                help="支部目录（默认当前目录）", show_default=False),
+    debug: bool = typer.Option(False, "--debug", help="出错时显示完整的 Python 调用栈（报告问题时使用）"),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="显示版本号"),
+):
+    _state["branch"] = branch
+    _state["debug"] = debug
+
+
+#: the shared per-command option, so that `jifen check -C DIR` works as well as `jifen -C DIR check`
+BranchOption = typer.Option(None, "-C", "--branch", envvar="JIFEN_BRANCH",
+                            help="支部目录（默认当前目录）", show_default=False)
+
+
+def branch_dir(override: Path | None = None) -> Path:
+    """The branch directory chosen by -C / JIFEN_BRANCH / the current directory."""
+    chosen = override or _state["branch"] or Path.cwd()
+    path = Path(chosen).expanduser()
+    if not path.exists():
+        raise JifenError(f"支部目录“{path}”不存在", hint="检查 -C 参数或 JIFEN_BRANCH 环境变量")
+    return path.resolve()
+
+
+def print_diagnostics(diags: list[Diagnostic], err: bool = True) -> None:
+    for d in diags:
+        typer.echo(d.format(), err=err)
+
+
+def fail(message: str, code: int = EXIT_CANNOT_RUN, hint: str | None = None,
+         diagnostics: list[Diagnostic] | None = None):
+    """Stop the command with a Chinese message and a documented exit code."""
+    raise JifenError(message, diagnostics, exit_code=code, hint=hint)
+
+
+def _register_all() -> None:
+    from jifen_cli.cli import commands
+
+    for module in commands.modules():
+        module.register(app)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: runs the app, turning every failure into a Chinese message and an
+    exit code (a traceback only with --debug)."""
+    _register_all()
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:]) or os.environ.get("JIFEN_DEBUG")
+    try:
+        code = app(args=argv, standalone_mode=False)
+    except JifenError as exc:
+        _report(exc)
+        if debug:
+            raise
+        sys.exit(exc.exit_code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        typer.echo("已取消。", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    except KeyboardInterrupt:
+        typer.echo("已中断，没有写入任何内容。", err=True)
+        sys.exit(130)
+    except Exception as exc:  # click's usage errors and anything unexpected
+        if _is_usage_error(exc):
+            _report_usage(exc)
+            sys.exit(EXIT_CANNOT_RUN)
+        if debug:
+            raise
+        typer.echo(f"内部错误：{type(exc).__name__}: {exc}", err=True)
+        typer.echo("这是 jifen 的缺陷，不是您的操作问题。请加 --debug 重新运行，并把输出发给维护者。", err=True)
+        sys.exit(EXIT_CANNOT_RUN)
+    sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+def _is_usage_error(exc: Exception) -> bool:
+    # typer vendors click in recent versions; recognise its ClickException by shape
+    return all(hasattr(exc, attr) for attr in ("format_message", "exit_code", "show"))
+
+
+def _report(exc: JifenError) -> None:
+    if exc.diagnostics:
+        print_diagnostics(exc.diagnostics)
+    typer.echo(f"错误：{exc.message}", err=True)
+    if exc.hint:
+        typer.echo(f"提示：{exc.hint}", err=True)
+
+
+_CLICK_WORDS = [
+    ("No such command", "没有这个命令"),
+    ("No such option", "没有这个选项"),
+    ("Missing argument", "缺少参数"),
+    ("Missing option", "缺少选项"),
+    ("Invalid value for", "参数取值无效"),
+    ("requires an argument", "需要一个值"),
+    ("Got unexpected extra argument", "多余的参数"),
+    ("Got unexpected extra arguments", "多余的参数"),
+    ("Did you mean", "是不是"),
+]
+
+
+def _report_usage(exc) -> None:
+    message = exc.format_message()
+    for en, zh in _CLICK_WORDS:
+        message = message.replace(en, zh)
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        typer.echo(ctx.get_usage(), err=True)
+    typer.echo(f"错误：{message}", err=True)
+    typer.echo("提示：用 jifen --help 或 jifen 命令 --help 查看用法", err=True)

@@ -1,0 +1,57 @@
+"""jifen check"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from jifen_cli.cli.app import BranchOption, branch_dir, print_diagnostics
+from jifen_cli.core.diagnostics import EXIT_OK, EXIT_PROBLEMS
+
+HELP = """检查台账：读取支部的全部文件，一次列出所有问题。
+
+每个问题一行：文件:行:列: 错误代码 说明（提示）。错误代码的含义见 docs/FORMAT.md。
+
+检查项目（可用 --only 只运行其中几项）：
+members 花名册；entries 积分条目（党员、日期、编号、更正）；evaluations 民主评议；
+objections 异议；coverage 规则适用期；rules 积分规则及条目与规则是否相符；
+published 已公示月份是否被改动。
+
+退出码：0 没有错误（可能有警告）；1 发现错误；2 无法运行（找不到支部目录等）。
+
+示例：
+  jifen check
+  jifen check -C sample_branch
+  jifen check --only entries --only members
+"""
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("check", help=HELP)
+    def check(
+        only: list[str] = typer.Option(None, "--only", help="只运行指定的检查项（可重复）"),
+        warnings: bool = typer.Option(True, "--warnings/--no-warnings", help="是否显示警告"),
+        branch: Path = BranchOption,
+    ):
+        from jifen_cli.core.checks import all_checks, check_branch
+        from jifen_cli.core.loader import find_branch_root
+
+        names = list(all_checks())
+        for name in only or []:
+            if name not in names:
+                from jifen_cli.cli.app import fail
+                fail(f"没有名为“{name}”的检查项", hint="可选：" + "、".join(names))
+        root = find_branch_root(branch_dir(branch))
+        ledger, diags = check_branch(root, only or None)
+        errors = [d for d in diags if d.is_error]
+        shown = diags if warnings else errors
+        print_diagnostics(shown, err=False)
+        n_warn = len(diags) - len(errors)
+        if errors:
+            typer.echo(f"共发现 {len(errors)} 个错误" + (f"、{n_warn} 个警告" if n_warn else "") + "。")
+            raise typer.Exit(EXIT_PROBLEMS)
+        typer.echo(f"检查通过：{ledger.settings.name}，党员 {len(ledger.members)} 名，"
+                   f"积分条目 {len(ledger.entries)} 条，评议结果 {len(ledger.evaluations)} 条"
+                   + (f"（{n_warn} 个警告）" if n_warn else "") + "。")
+        raise typer.Exit(EXIT_OK)

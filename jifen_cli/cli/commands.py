@@ -1,0 +1,9 @@
+"""The list of command modules (one per command family)."""
+
+import importlib
+
+MODULES = ("check", "init")
+
+
+def modules():
+    return [importlib.import_module(f"jifen_cli.cli.{name}") for name in MODULES]

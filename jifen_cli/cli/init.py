@@ -1,0 +1,56 @@
+"""jifen init / jifen presets"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+INIT_HELP = """新建一个支部台账目录（git 仓库），内容按预设方案填好，立即可通过 jifen check。
+
+示例：
+  jifen init 第一党支部 --preset xingshi --name "兴市集团第一党支部"
+  jifen presets        查看全部预设方案
+"""
+
+PRESETS_HELP = """列出内置的积分方案预设（每个对应一份文件中的方案，注明出处）。
+
+示例：
+  jifen presets
+  jifen init 新支部 --preset vanguard
+"""
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("init", help=INIT_HELP)
+    def init(
+        directory: Path = typer.Argument(..., help="新支部目录（不存在或为空）"),
+        preset: str = typer.Option("xingshi", "--preset", "-p", help="预设方案（jifen presets 查看）"),
+        name: str = typer.Option("某某党支部", "--name", help="支部名称"),
+        upper: str = typer.Option("某某党委", "--upper", help="上级党组织"),
+        start: str = typer.Option(None, "--from", help="规则起用日期（默认今年 1 月 1 日）"),
+        objection_days: int = typer.Option(5, "--objection-days", help="异议期天数"),
+    ):
+        from jifen_cli.cli.app import fail
+        from jifen_cli.core.scaffold import create_branch
+        from jifen_cli.core.values import parse_date
+
+        start_date = None
+        if start:
+            start_date, problem = parse_date(start)
+            if start_date is None:
+                fail(f"--from：{problem.message}", hint=problem.hint)
+        create_branch(directory, preset=preset, name=name, upper=upper, start=start_date,
+                      objection_days=objection_days)
+        typer.echo(f"已新建支部台账：{directory}（方案 {preset}）。")
+        typer.echo(f"下一步：编辑 {directory}/branch.yaml 与 members.yaml，然后运行 jifen -C {directory} check")
+
+    @app.command("presets", help=PRESETS_HELP)
+    def presets():
+        from tabulate import tabulate
+
+        from jifen_cli.core.presets import list_presets
+
+        rows = [(label, title, seed) for label, title, seed in list_presets()]
+        typer.echo(tabulate(rows, headers=["预设", "方案", "出处"], tablefmt="simple"))
+

@@ -1,0 +1,126 @@
+"""Diagnostics: every problem is a value carrying its source, collected and reported
+together (never raised one at a time).
+
+A :class:`Diagnostic` names a file (relative to the branch root), a keypath inside it
+and — once :func:`jifen_cli.core.yamlio.resolve_locations` has run — a line and column.
+Messages and hints are Chinese; codes are stable and documented in docs/FORMAT.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+ERROR = "error"
+WARNING = "warning"
+
+#: exit codes shared by every command
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_CANNOT_RUN = 2
+
+
+@dataclass(slots=True)
+class Diagnostic:
+    code: str
+    message: str
+    file: str | None = None
+    path: tuple = ()
+    line: int | None = None
+    col: int | None = None
+    hint: str | None = None
+    severity: str = ERROR
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    def at(self, loc, *keys) -> "Diagnostic":
+        """A copy pointing at ``loc`` (a model Loc) and optional sub-keys."""
+        return replace(self, file=loc.file, path=tuple(loc.path) + keys)
+
+    def format(self) -> str:
+        """``file:line:column: CODE message（提示：hint）``"""
+        where = self.file or "(支部)"
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.col is not None:
+                where += f":{self.col}"
+        level = "" if self.is_error else "警告 "
+        text = f"{where}: {level}{self.code} {self.message}"
+        if self.hint:
+            text += f"（提示：{self.hint}）"
+        return text
+
+    def sort_key(self):
+        return (self.file or "", self.line or 0, self.col or 0, self.code)
+
+
+def diag(code: str, message: str, loc=None, *keys, hint: str | None = None,
+         severity: str = ERROR) -> Diagnostic:
+    """Shorthand: ``diag("E301", "未知党员", entry.loc, "member", hint=...)``."""
+    d = Diagnostic(code, message, hint=hint, severity=severity)
+    if loc is not None:
+        d.file = loc.file
+        d.path = tuple(loc.path) + keys
+    return d
+
+
+class JifenError(Exception):
+    """A failure that stops a command; carries diagnostics for the CLI to print.
+
+    ``exit_code`` follows the shared convention (1 problems/refused, 2 could not run).
+    """
+
+    def __init__(self, message: str, diagnostics: list[Diagnostic] | None = None,
+                 exit_code: int = EXIT_CANNOT_RUN, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.diagnostics = list(diagnostics or [])
+        self.exit_code = exit_code
+        self.hint = hint
+
+
+def has_errors(diags) -> bool:
+    return any(d.is_error for d in diags)
+
+
+#: the catalogue of codes: code → short Chinese title (docs/FORMAT.md explains each)
+CODES: dict[str, str] = {
+    # E1xx files, encoding, YAML
+    "E101": "文件无法读取",
+    "E102": "文件编码无法识别",
+    "E103": "YAML 语法错误",
+    "E104": "YAML 中不允许的标签或结构",
+    "E105": "文件过大",
+    "E106": "缺少必需的文件",
+    "E107": "键重复",
+    # E2xx structure
+    "E201": "类型错误",
+    "E202": "缺少必填字段",
+    "E203": "未知字段",
+    "E204": "取值不合法",
+    "E205": "日期格式错误",
+    "E206": "数值格式错误",
+    "E207": "文件名不合规",
+    "E208": "格式版本不支持",
+    # E3xx references
+    "E301": "未知党员",
+    "E302": "未知积分项目",
+    "E303": "未知党员类别",
+    "E304": "未知党员身份",
+    "E305": "编号重复",
+    "E306": "引用的条目不存在",
+    "E307": "姓名有歧义",
+    "E308": "规则文件不存在",
+    # E4xx dates
+    "E401": "条目日期不在所在月份文件内",
+    "E402": "条目日期早于党员加入日期",
+    "E403": "条目日期晚于党员离开日期",
+    "E404": "不纳入积分管理的党员有积分条目",
+    "E405": "日期范围不合理",
+    "E406": "该日期没有适用的积分规则",
+    # E7xx audit
+    "E701": "已公示月份的条目在公示后被改动",
+    "E702": "已公示文件被改动",
+    "E703": "不是 git 仓库",
+}

@@ -1,0 +1,352 @@
+"""Thin git plumbing for the audit trail (subprocess only, no GitPython).
+
+Every function takes the *branch root* (the directory holding ``branch.yaml``), which
+may be the top of a git repository or a sub-directory of one (e.g. ``sample_branch/``
+inside the project repository).  Paths passed in and returned are relative to the
+branch root, in posix form; the translation to repository paths happens here.
+
+Failures raise :class:`GitError` (a :class:`JifenError` with exit code 2 and a Chinese
+message); "not a git repository" is E703 and carries the command that fixes it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+import shutil
+import subprocess
+import tarfile
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path, PurePosixPath
+
+from .diagnostics import EXIT_CANNOT_RUN, Diagnostic, JifenError
+
+#: environment for every git call: no pager, no prompts, stable output
+_BASE_ENV = {
+    "GIT_TERMINAL_PROMPT": "0",
+    "GIT_PAGER": "cat",
+    "PAGER": "cat",
+    "LC_ALL": "C.UTF-8",
+    "GIT_OPTIONAL_LOCKS": "0",
+}
+
+#: fallback identity when the machine has no git identity configured
+FALLBACK_EMAIL = "jifen@localhost"
+
+FIX_HINT = 'git init && git add -A && git commit -m "jifen: 初始化台账"'
+
+
+class GitError(JifenError):
+    """git could not do what was asked."""
+
+    def __init__(self, message: str, *, code: str = "E703", hint: str | None = None,
+                 exit_code: int = EXIT_CANNOT_RUN):
+        super().__init__(message, [Diagnostic(code, message, hint=hint)], exit_code=exit_code,
+                         hint=hint)
+
+
+@dataclass(slots=True)
+class Commit:
+    sha: str
+    author: str
+    email: str
+    when: datetime  # author date, with its timezone
+    subject: str
+    body: str = ""
+    files: list[str] = field(default_factory=list)  # changed paths, relative to the branch root
+
+    @property
+    def short(self) -> str:
+        return self.sha[:8]
+
+
+# ---- running git -----------------------------------------------------------------
+
+def _env(extra: dict | None = None) -> dict:
+    env = dict(os.environ)
+    env.update(_BASE_ENV)
+    if extra:
+        env.update(extra)
+    return env
+
+
+def run_git(root: Path, *args: str, input: bytes | None = None, env: dict | None = None,
+            check: bool = True, text: bool = True):
+    """Run ``git -C root args...``; return stdout (str, or bytes when ``text=False``).
+
+    Raises :class:`GitError` when git is missing or (with ``check``) exits non-zero.
+    """
+    cmd = ["git", "-c", "core.quotepath=off", "-c", "color.ui=never", "-C", str(root), *args]
+    try:
+        proc = subprocess.run(cmd, input=input, capture_output=True, env=_env(env))
+    except FileNotFoundError:
+        raise GitError("找不到 git 命令，请先安装 git", hint="例如：apt-get install git") from None
+    if check and proc.returncode != 0:
+        err = proc.stderr.decode("utf-8", "replace").strip()
+        raise GitError(f"git {args[0]} 失败：{err}", code="E704")
+    out = proc.stdout
+    return out.decode("utf-8", "replace") if text else out
+
+
+def is_repo(root: Path) -> bool:
+    """Is ``root`` inside a git work tree?"""
+    root = Path(root)
+    if not root.is_dir():
+        return False
+    try:
+        proc = subprocess.run(["git", "-C", str(root), "rev-parse", "--is-inside-work-tree"],
+                              capture_output=True, env=_env())
+    except FileNotFoundError:
+        return False
+    return proc.returncode == 0 and proc.stdout.strip() == b"true"
+
+
+def require_repo(root: Path) -> None:
+    """Raise E703 (exit 2) with the fix when ``root`` is not in a git repository or has
+    no commit yet."""
+    if not is_repo(root):
+        raise GitError(f"支部目录 {root} 不是 git 仓库：记分命令需要 git 来保存修改记录（审计线索）",
+                       hint=f"在支部目录中运行：cd {root} && {FIX_HINT}")
+    if head(root) is None:
+        raise GitError(f"git 仓库 {root} 还没有任何提交",
+                       hint=f"在支部目录中运行：cd {root} && git add -A && "
+                            'git commit -m "jifen: 初始化台账"')
+
+
+def toplevel(root: Path) -> Path:
+    return Path(run_git(root, "rev-parse", "--show-toplevel").strip())
+
+
+def git_dir(root: Path) -> Path:
+    """The repository's git directory (absolute)."""
+    return Path(run_git(root, "rev-parse", "--absolute-git-dir").strip())
+
+
+def prefix(root: Path) -> str:
+    """The branch root relative to the repository top ('' at the top, else 'a/b/')."""
+    return run_git(root, "rev-parse", "--show-prefix").strip()
+
+
+def to_repo_path(root: Path, rel: str) -> str:
+    return prefix(root) + str(PurePosixPath(rel))
+
+
+def _from_repo_path(pfx: str, path: str) -> str | None:
+    if pfx and not path.startswith(pfx):
+        return None
+    return path[len(pfx):]
+
+
+def head(root: Path) -> str | None:
+    out = run_git(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}", check=False).strip()
+    return out or None
+
+
+def user_identity(root: Path) -> tuple[str | None, str | None]:
+    name = run_git(root, "config", "user.name", check=False).strip() or None
+    email = run_git(root, "config", "user.email", check=False).strip() or None
+    return name, email
+
+
+def dirty_paths(root: Path, paths: list[str] | None = None) -> list[str]:
+    """Paths (relative to the branch root) with uncommitted changes, staged or not,
+    including untracked files, limited to ``paths`` when given."""
+    args = ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *(paths or ["."])]
+    out = run_git(root, *args)
+    pfx = prefix(root)
+    found = []
+    items = out.split("\0")
+    i = 0
+    while i < len(items):
+        item = items[i]
+        i += 1
+        if not item:
+            continue
+        status, path = item[:2], item[3:]
+        if status[0] in "RC":  # rename: the next item is the source path
+            i += 1
+        rel = _from_repo_path(pfx, path)
+        if rel is not None:
+            found.append(rel)
+    return found
+
+
+def is_tracked(root: Path, rel: str) -> bool:
+    out = run_git(root, "ls-files", "--error-unmatch", "--", rel, check=False)
+    return bool(out.strip())
+
+
+# ---- writing -------------------------------------------------------------------
+
+def commit_paths(root: Path, paths: list[str], message: str, author: str,
+                 email: str | None = None) -> str:
+    """Commit exactly ``paths`` (relative to the branch root; new files are added) with
+    ``message`` and ``author`` as the commit author.  Anything else staged in the index
+    stays staged and out of this commit.  Returns the new commit's sha."""
+    if not paths:
+        raise ValueError("commit_paths needs at least one path")
+    cfg_name, cfg_email = user_identity(root)
+    email = email or os.environ.get("JIFEN_RECORDER_EMAIL") or cfg_email or FALLBACK_EMAIL
+    env = {"GIT_AUTHOR_NAME": author, "GIT_AUTHOR_EMAIL": email}
+    if not cfg_name:
+        env["GIT_COMMITTER_NAME"] = author
+    if not cfg_email:
+        env["GIT_COMMITTER_EMAIL"] = email
+    run_git(root, "add", "--", *paths)
+    # ``--only`` (implied by pathspecs) commits these paths' content and nothing else;
+    # hooks are skipped so that a user's pre-commit hook cannot split our one commit.
+    run_git(root, "commit", "--quiet", "--no-verify", "--only", "-F", "-", "--", *paths,
+            input=message.encode("utf-8"), env=env)
+    return head(root) or ""
+
+
+def tag(root: Path, name: str, message: str, rev: str = "HEAD") -> None:
+    """Create the annotated tag ``name`` at ``rev`` (fails if it exists)."""
+    cfg_name, cfg_email = user_identity(root)
+    env = {}
+    if not cfg_name:
+        env["GIT_COMMITTER_NAME"] = "jifen"
+    if not cfg_email:
+        env["GIT_COMMITTER_EMAIL"] = FALLBACK_EMAIL
+    run_git(root, "tag", "-a", name, "-F", "-", rev, input=message.encode("utf-8"), env=env)
+
+
+def delete_tag(root: Path, name: str) -> None:
+    run_git(root, "tag", "-d", name, check=False)
+
+
+def list_tags(root: Path, pattern: str | None = None) -> list[str]:
+    args = ["tag", "--list"]
+    if pattern:
+        args.append(pattern)
+    return [t for t in run_git(root, *args).splitlines() if t]
+
+
+def tag_commit(root: Path, name: str) -> str | None:
+    out = run_git(root, "rev-parse", "--verify", "--quiet", f"refs/tags/{name}^{{commit}}",
+                  check=False).strip()
+    return out or None
+
+
+def tag_message(root: Path, name: str) -> str:
+    return run_git(root, "tag", "-l", "--format=%(contents)", name).strip()
+
+
+# ---- reading the past ----------------------------------------------------------
+
+_DATE_RE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+
+
+def resolve(root: Path, rev_or_date: str) -> str:
+    """A commit sha for a revision (sha, tag, ``HEAD~2``...) or a date ``YYYY-MM-DD``
+    (the last commit made on or before the end of that day)."""
+    text = str(rev_or_date).strip()
+    if _DATE_RE.match(text):
+        try:
+            day = date.fromisoformat("-".join(p.zfill(2) for p in text.split("-")))
+        except ValueError:
+            raise GitError(f"日期不合法：{text}", code="E705") from None
+        sha = run_git(root, "rev-list", "-1", f"--before={day.isoformat()} 23:59:59",
+                      "HEAD", check=False).strip()
+        if not sha:
+            raise GitError(f"{day.isoformat()} 及以前没有任何提交", code="E705",
+                           hint="用 jifen log 查看有哪些提交")
+        return sha
+    sha = run_git(root, "rev-parse", "--verify", "--quiet", f"{text}^{{commit}}",
+                  check=False).strip()
+    if not sha:
+        raise GitError(f"找不到版本 {text}", code="E705",
+                       hint="可以是提交号、标签（如 publish/2019-01）或日期 YYYY-MM-DD")
+    return sha
+
+
+def show_file(root: Path, rev: str, rel: str) -> bytes | None:
+    """The bytes of ``rel`` (relative to the branch root) at ``rev``; None if absent."""
+    spec = f"{rev}:{to_repo_path(root, rel)}"
+    proc = subprocess.run(["git", "-C", str(root), "show", spec], capture_output=True,
+                          env=_env())
+    if proc.returncode != 0:
+        return None
+    return proc.stdout
+
+
+def materialise(root: Path, rev: str, dest: Path) -> Path:
+    """Write the branch's tree at ``rev`` into ``dest``; return the branch root inside
+    it (``dest`` itself: only the branch's own sub-tree is extracted)."""
+    sha = resolve(root, rev)
+    pfx = prefix(root)
+    treeish = f"{sha}:{pfx.rstrip('/')}" if pfx else sha
+    data = run_git(root, "archive", "--format=tar", treeish, text=False)
+    dest.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        for member in tar.getmembers():
+            if member.name.startswith("/") or ".." in PurePosixPath(member.name).parts:
+                continue
+            if not (member.isfile() or member.isdir()):
+                continue
+            tar.extract(member, dest, set_attrs=False)
+    return dest
+
+
+@contextlib.contextmanager
+def checkout_at(root: Path, rev_or_date: str):
+    """``with checkout_at(root, "2019-02-01") as past_root:`` — a temporary copy of the
+    branch as it was at that revision or date, removed afterwards.  This is what
+    ``--as-of`` on the read commands uses."""
+    tmp = Path(tempfile.mkdtemp(prefix="jifen-asof-"))
+    try:
+        yield materialise(Path(root), rev_or_date, tmp / "branch")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+# ---- history -------------------------------------------------------------------
+
+_SEP = "\x1e"
+_FMT = f"{_SEP}%H%x1f%an%x1f%ae%x1f%aI%x1f%s%x1f%b%x1f"
+
+
+def log(root: Path, paths: list[str] | None = None, rev_range: str | None = None,
+        grep: str | None = None) -> list[Commit]:
+    """Commits (newest first) touching ``paths`` (relative to the branch root; the whole
+    branch when None), within ``rev_range`` (e.g. ``"publish/2019-01..HEAD"``), whose
+    message contains ``grep`` (fixed string) when given."""
+    if head(root) is None:
+        return []
+    args = ["log", f"--format={_FMT}", "--name-only", "--no-renames"]
+    if grep:
+        args += ["--fixed-strings", f"--grep={grep}"]
+    args.append(rev_range or "HEAD")
+    args += ["--", *(paths or ["."])]
+    out = run_git(root, *args)
+    pfx = prefix(root)
+    commits = []
+    for chunk in out.split(_SEP):
+        if not chunk.strip():
+            continue
+        parts = chunk.split("\x1f")
+        sha, an, ae, ad, subject, body = parts[:6]
+        files = []
+        for line in parts[6].splitlines():
+            line = line.strip()
+            rel = _from_repo_path(pfx, line) if line else None
+            if rel:
+                files.append(rel)
+        commits.append(Commit(sha=sha, author=an, email=ae, when=datetime.fromisoformat(ad),
+                              subject=subject, body=body.strip(), files=files))
+    return commits
+
+
+def commits_after(root: Path, tag_name: str, rel: str) -> list[Commit]:
+    """Commits after ``tag_name`` (not reachable from it) that touch ``rel``, oldest
+    first, each with its author."""
+    return list(reversed(log(root, [rel], rev_range=f"refs/tags/{tag_name}..HEAD")))
+
+
+def parent(root: Path, sha: str) -> str | None:
+    out = run_git(root, "rev-parse", "--verify", "--quiet", f"{sha}^", check=False).strip()
+    return out or None

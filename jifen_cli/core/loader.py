@@ -1,0 +1,497 @@
+"""Branch directory → :class:`~jifen_cli.core.model.Ledger` plus diagnostics.
+
+The loader reads every file of a branch (through :func:`read_files`, the one place
+that parses YAML, so caching and parallel parsing live there), checks each record's
+shape against the field tables below — types, required and unknown fields, with
+"did you mean" hints — and builds the plain dataclasses.  Cross-record checks
+(references, dates, duplicates) are in :mod:`checks`; rules checks in the engine.
+A broken record is reported and skipped; loading never stops at the first problem.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from . import values as V
+from .diagnostics import Diagnostic, JifenError, diag
+from .model import (CONFIRMED, ENTRY_STATUSES, ENTRY_STATUS_NAMES, OBJECTION_STATUSES, Entry,
+                    Evaluation, Exemption, Investigation, Ledger, Loc, Member, NoticeSettings,
+                    Objection, RuleRef, Settings)
+
+FORMAT_VERSION = 1
+BRANCH_FILE = "branch.yaml"
+MEMBERS_FILE = "members.yaml"
+HISTORY_FILE = "history.yaml"
+EVENT_FILE = re.compile(r"^events/(\d{4})/(\d{4})-(\d{2})\.ya?ml$")
+YEAR_FILE = re.compile(r"^(evaluations|objections)/(\d{4})\.ya?ml$")
+
+#: Chinese words people write as keys → the field they meant (for hints)
+CHINESE_KEYS = {
+    "编号": "id", "姓名": "name", "名字": "name", "类别": "category", "身份": "status",
+    "职务": "posts", "党小组": "group", "入党日期": "joined", "加入日期": "joined",
+    "离开日期": "left", "日期": "date", "党员": "member", "项目": "item", "次数": "times",
+    "数量": "quantity", "分值": "points", "积分": "points", "级别": "level", "说明": "note",
+    "备注": "note", "记录人": "by", "状态": "status", "更正": "corrects", "原因": "reason",
+    "得票": "votes", "档次": "band", "得分": "score",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    parse: Callable  # values.parse_* → (value, Problem|None)
+    required: bool = False
+    default: object = None
+
+
+def _any(value):
+    return value, None
+
+
+def _mapping(value):
+    if value is None:
+        return {}, None
+    if not isinstance(value, dict):
+        return None, V.Problem("E201", "应为键值（映射）", "例如 phone: \"13800000000\"")
+    return value, None
+
+
+def _list(value):
+    if value is None:
+        return [], None
+    if not isinstance(value, list):
+        return None, V.Problem("E201", "应为列表", "列表的每一项以“- ”开头")
+    return value, None
+
+
+def _one_of(choices: tuple, names: dict | None = None):
+    def parse(value):
+        text, problem = V.parse_text(value)
+        if problem or text is None:
+            return text, problem
+        text = text.strip()
+        if names:  # accept the Chinese name of a code too (已认定 → confirmed)
+            reverse = {v: k for k, v in names.items()}
+            text = reverse.get(text, text)
+        if text not in choices:
+            hint = "可选：" + "、".join(choices)
+            near = V.suggest(text, choices, 1)
+            if near:
+                hint = f"是不是“{near[0]}”？" + hint
+            return None, V.Problem("E204", f"“{text}”不是可选的取值", hint)
+        return text, None
+    return parse
+
+
+SETTINGS_FIELDS = {
+    "format": Field(V.parse_int, False, FORMAT_VERSION),
+    "name": Field(V.parse_text, True),
+    "upper": Field(V.parse_text, False, ""),
+    "secretary": Field(V.parse_text, False, ""),
+    "recorders": Field(V.parse_text_list, False, []),
+    "objection_days": Field(V.parse_int, False, 5),
+    "rules": Field(_list, True),
+    "notice": Field(_mapping, False, {}),
+}
+RULEREF_FIELDS = {"from": Field(V.parse_date, True), "file": Field(V.parse_text, True)}
+NOTICE_FIELDS = {
+    "show_empty_members": Field(V.parse_bool, False, True),
+    "hide_sanction_notes": Field(V.parse_bool, False, False),
+    "title": Field(V.parse_text, False, None),
+}
+MEMBER_FIELDS = {
+    "id": Field(V.parse_id, True),
+    "name": Field(V.parse_text, True),
+    "category": Field(V.parse_text, True),
+    "status": Field(V.parse_text, False, "正式"),
+    "posts": Field(V.parse_text_list, False, []),
+    "group": Field(V.parse_text, False, None),
+    "joined": Field(V.parse_date, False, None),
+    "left": Field(V.parse_date, False, None),
+    "exempt": Field(_mapping, False, None),
+    "investigation": Field(_mapping, False, None),
+    "private": Field(_mapping, False, {}),
+    "note": Field(V.parse_text, False, ""),
+}
+EXEMPT_FIELDS = {
+    "approved": Field(V.parse_date, True),
+    "reason": Field(V.parse_text, True),
+    "evaluation_only": Field(V.parse_bool, False, True),
+}
+INVESTIGATION_FIELDS = {
+    "start": Field(V.parse_date, True),
+    "end": Field(V.parse_date, False, None),
+    "reason": Field(V.parse_text, False, ""),
+}
+ENTRY_FIELDS = {
+    "id": Field(V.parse_id, True),
+    "date": Field(V.parse_date, True),
+    "member": Field(V.parse_id, True),
+    "item": Field(V.parse_id, True),
+    "times": Field(V.parse_decimal, False, None),
+    "quantity": Field(V.parse_decimal, False, None),
+    "points": Field(V.parse_decimal, False, None),
+    "level": Field(V.parse_text, False, None),
+    "subject": Field(V.parse_text, False, None),
+    "note": Field(V.parse_text, False, ""),
+    "by": Field(V.parse_text, False, None),
+    "status": Field(_one_of(ENTRY_STATUSES, ENTRY_STATUS_NAMES), False, CONFIRMED),
+    "corrects": Field(V.parse_id, False, None),
+    "recorded": Field(V.parse_date, False, None),
+}
+EVALUATION_FIELDS = {
+    "member": Field(V.parse_id, True),
+    "votes": Field(_mapping, False, {}),
+    "band": Field(V.parse_text, False, None),
+    "score": Field(V.parse_decimal, False, None),
+    "note": Field(V.parse_text, False, ""),
+}
+OBJECTION_FIELDS = {
+    "id": Field(V.parse_id, True),
+    "entry": Field(V.parse_id, True),
+    "by": Field(V.parse_text, True),
+    "date": Field(V.parse_date, True),
+    "reason": Field(V.parse_text, True),
+    "status": Field(_one_of(OBJECTION_STATUSES), False, "open"),
+    "resolution": Field(V.parse_text, False, ""),
+}
+
+
+def read_record(data, loc: Loc, fields: dict[str, Field], what: str,
+                diags: list[Diagnostic]) -> dict | None:
+    """Validate one mapping against ``fields``; returns parsed values or None when the
+    record is unusable.  Every problem is appended to ``diags``."""
+    if not isinstance(data, dict):
+        diags.append(diag("E201", f"{what}应为键值（映射），实际是{V._describe(data)}", loc,
+                          hint="每个字段一行，写作 键: 值"))
+        return None
+    out: dict = {}
+    usable = True
+    for key in data:
+        if key not in fields:
+            hint = None
+            meant = CHINESE_KEYS.get(str(key))
+            if meant in fields:
+                hint = f"字段名请用英文：{meant}"
+            else:
+                near = V.suggest(str(key), fields, 1)
+                if near:
+                    hint = f"是不是“{near[0]}”？"
+            diags.append(diag("E203", f"{what}中有未知字段“{key}”", loc, key,
+                              hint=hint or "可用字段：" + "、".join(fields)))
+    for name, spec in fields.items():
+        if data.get(name) is None:
+            if spec.required:
+                diags.append(diag("E202", f"{what}缺少必填字段“{name}”", loc))
+                usable = False
+            out[name] = spec.default
+            continue
+        value, problem = spec.parse(data[name])
+        if problem is not None:
+            diags.append(diag(problem.code, f"{what}字段“{name}”：{problem.message}", loc, name,
+                              hint=problem.hint, severity=problem.severity))
+        if value is None and problem is not None and problem.severity == "error":
+            if spec.required:
+                usable = False
+            value = spec.default
+        out[name] = value
+    return out if usable else None
+
+
+# --------------------------------------------------------------------------- reading
+def list_branch_files(root: Path) -> list[str]:
+    """Every YAML file of the branch (relative posix paths), sorted."""
+    rels = []
+    for sub in ("events", "evaluations", "objections"):
+        base = root / sub
+        if base.is_dir():
+            rels.extend(p.relative_to(root).as_posix() for p in base.rglob("*")
+                        if p.is_file() and p.suffix in (".yaml", ".yml"))
+    for name in (BRANCH_FILE, MEMBERS_FILE, HISTORY_FILE):
+        if (root / name).is_file():
+            rels.append(name)
+    return sorted(rels)
+
+
+def read_files(root: Path, rels: list[str]) -> dict[str, tuple[object, list[Diagnostic]]]:
+    """Parse the given files → {rel: (data, diagnostics)}.  The single reading seam."""
+    from .yamlio import read_data
+
+    return {rel: read_data(root / rel, rel) for rel in rels}
+
+
+def find_branch_root(start: Path) -> Path:
+    """The branch directory: ``start`` itself if it holds branch.yaml (no walking up:
+    a recorder's shared PC may hold several branches side by side)."""
+    if (start / BRANCH_FILE).is_file():
+        return start
+    raise JifenError(f"“{start}”不是支部台账目录（找不到 {BRANCH_FILE}）",
+                     hint="用 -C 目录 指定支部目录，或用 jifen init 目录 新建一个支部")
+
+
+# --------------------------------------------------------------------------- building
+def load_branch(root: Path) -> tuple[Ledger, list[Diagnostic]]:
+    """Load a whole branch.  Raises :class:`JifenError` only when it cannot run at all
+    (no branch.yaml or it is unusable); every other problem is a diagnostic."""
+    root = Path(root)
+    find_branch_root(root)
+    rels = list_branch_files(root)
+    parsed = read_files(root, rels)
+    diags: list[Diagnostic] = []
+    for _, (_, file_diags) in parsed.items():
+        diags.extend(file_diags)
+
+    settings = _build_settings(parsed.get(BRANCH_FILE, (None, []))[0], diags)
+    if settings is None:
+        raise JifenError(f"{BRANCH_FILE} 无法使用，不能继续",
+                         [d for d in diags if d.file == BRANCH_FILE and d.is_error] or diags)
+
+    rules_data: dict[str, dict] = {}
+    for ref in settings.rules:
+        if ref.file in rules_data:
+            continue
+        path = root / ref.file
+        if not path.is_file():
+            diags.append(diag("E308", f"规则文件“{ref.file}”不存在", ref.loc, "file",
+                              hint="检查路径，或用 jifen presets 查看可用的预设方案"))
+            continue
+        data, file_diags = read_files(root, [ref.file])[ref.file]
+        diags.extend(file_diags)
+        if data is None and not file_diags:
+            data = {}
+        if data is not None and not isinstance(data, dict):
+            diags.append(Diagnostic("E201", "规则文件应为键值（映射）", ref.file))
+            continue
+        if data is not None:
+            rules_data[ref.file] = data
+
+    if MEMBERS_FILE not in parsed:
+        diags.append(Diagnostic("E106", f"缺少花名册 {MEMBERS_FILE}", MEMBERS_FILE,
+                                hint="用 jifen init 新建支部会生成它"))
+    members = _build_members(parsed.get(MEMBERS_FILE, (None, []))[0], diags)
+
+    entries: list[Entry] = []
+    evaluations: list[Evaluation] = []
+    objections: list[Objection] = []
+    for rel in rels:
+        data = parsed[rel][0]
+        if rel.startswith("events/"):
+            if not EVENT_FILE.match(rel):
+                diags.append(Diagnostic("E207", f"事件文件名“{rel}”不合规", rel,
+                                        hint="应为 events/年份/年份-月份.yaml，如 events/2019/2019-01.yaml"))
+                continue
+            entries.extend(_build_entries(rel, data, diags))
+        elif rel.startswith(("evaluations/", "objections/")):
+            m = YEAR_FILE.match(rel)
+            if not m:
+                diags.append(Diagnostic("E207", f"文件名“{rel}”不合规", rel,
+                                        hint="应为 evaluations/2019.yaml 或 objections/2019.yaml"))
+                continue
+            if m[1] == "evaluations":
+                evaluations.extend(_build_evaluations(rel, int(m[2]), data, diags))
+            else:
+                objections.extend(_build_objections(rel, data, diags))
+    history = _build_history(parsed.get(HISTORY_FILE, (None, []))[0], diags)
+
+    ledger = Ledger(root=root, settings=settings, members=members, rules=rules_data,
+                    entries=entries, evaluations=evaluations, objections=objections,
+                    history=history)
+    _resolve_member_names(ledger, diags)
+    return ledger, diags
+
+
+def _top(data, rel: str, key: str, diags, what: str):
+    """The list under ``key`` in a file that should be ``{key: [...]}``."""
+    if data is None:
+        return []  # empty file or only comments: nothing recorded
+    if not isinstance(data, dict):
+        diags.append(Diagnostic("E201", f"文件顶层应为键值，内含“{key}:”列表", rel,
+                                hint=f"文件应写作：\n{key}:\n  - ..."))
+        return []
+    extra = [k for k in data if k != key]
+    for k in extra:
+        near = V.suggest(str(k), [key], 1)
+        diags.append(diag("E203", f"未知字段“{k}”", Loc(rel), k,
+                          hint=f"是不是“{near[0]}”？" if near else f"此文件只应有“{key}:”"))
+    items = data.get(key)
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        diags.append(diag("E201", f"“{key}”应为{what}列表", Loc(rel), key, hint="列表的每一项以“- ”开头"))
+        return []
+    return items
+
+
+def _build_settings(data, diags) -> Settings | None:
+    loc = Loc(BRANCH_FILE)
+    if data is None and not any(d.file == BRANCH_FILE for d in diags):
+        diags.append(Diagnostic("E202", f"{BRANCH_FILE} 是空的", BRANCH_FILE))
+        return None
+    rec = read_record(data, loc, SETTINGS_FIELDS, "支部设置", diags)
+    if rec is None:
+        return None
+    version = rec["format"]
+    if version is not None and version > FORMAT_VERSION:
+        diags.append(diag("E208", f"台账格式版本 {version} 比本程序支持的 {FORMAT_VERSION} 新", loc, "format",
+                          hint="请升级 jifen：pip install -U jifen"))
+        return None
+    if version is not None and version < 1:
+        diags.append(diag("E208", f"台账格式版本 {version} 无效", loc, "format",
+                          hint=f"当前版本为 {FORMAT_VERSION}"))
+    refs = []
+    for i, raw in enumerate(rec["rules"] or []):
+        r = read_record(raw, loc.child("rules", i), RULEREF_FIELDS, "规则版本", diags)
+        if r:
+            refs.append(RuleRef(start=r["from"], file=r["file"], loc=loc.child("rules", i)))
+    if not refs and not any(d.path[:1] == ("rules",) for d in diags if d.file == BRANCH_FILE):
+        diags.append(diag("E202", "支部设置中没有任何积分规则（rules）", loc,
+                          hint="例如 rules: [{from: 2019-01-01, file: rules/xingshi.yaml}]"))
+    n = read_record(rec["notice"] or {}, loc.child("notice"), NOTICE_FIELDS, "公示设置", diags) or {}
+    notice = NoticeSettings(show_empty_members=n.get("show_empty_members", True),
+                            hide_sanction_notes=n.get("hide_sanction_notes", False),
+                            title=n.get("title"))
+    days = rec["objection_days"]
+    if days is not None and not 0 <= days <= 60:
+        diags.append(diag("E204", f"异议期 {days} 天不合理", loc, "objection_days", hint="一般为 5–7 天"))
+    return Settings(format=version or FORMAT_VERSION, name=rec["name"], upper=rec["upper"] or "",
+                    secretary=rec["secretary"] or "", recorders=rec["recorders"] or [],
+                    objection_days=days if days is not None else 5, rules=refs, notice=notice,
+                    loc=loc)
+
+
+def _build_members(data, diags) -> list[Member]:
+    out = []
+    for i, raw in enumerate(_top(data, MEMBERS_FILE, "members", diags, "党员")):
+        loc = Loc(MEMBERS_FILE, ("members", i))
+        rec = read_record(raw, loc, MEMBER_FIELDS, "党员", diags)
+        if rec is None:
+            continue
+        exempt = investigation = None
+        if rec["exempt"]:
+            e = read_record(rec["exempt"], loc.child("exempt"), EXEMPT_FIELDS, "免于积分管理", diags)
+            if e:
+                exempt = Exemption(approved=e["approved"], reason=e["reason"],
+                                   evaluation_only=e["evaluation_only"])
+        if rec["investigation"]:
+            v = read_record(rec["investigation"], loc.child("investigation"),
+                            INVESTIGATION_FIELDS, "接受调查", diags)
+            if v:
+                investigation = Investigation(start=v["start"], end=v["end"], reason=v["reason"] or "")
+        out.append(Member(id=rec["id"], name=rec["name"].strip(), category=rec["category"].strip(),
+                          status=(rec["status"] or "正式").strip(), posts=rec["posts"] or [],
+                          group=rec["group"], joined=rec["joined"], left=rec["left"],
+                          exempt=exempt, investigation=investigation,
+                          private=rec["private"] or {}, loc=loc))
+    return out
+
+
+def _build_entries(rel: str, data, diags) -> list[Entry]:
+    out = []
+    for i, raw in enumerate(_top(data, rel, "entries", diags, "积分条目")):
+        loc = Loc(rel, ("entries", i))
+        rec = read_record(raw, loc, ENTRY_FIELDS, "积分条目", diags)
+        if rec is None:
+            continue
+        times = rec["times"]
+        if times is not None and times <= 0:
+            diags.append(diag("E204", f"次数应为正数，实际是 {times}", loc, "times"))
+            times = None
+        out.append(Entry(id=rec["id"], date=rec["date"], member=rec["member"], item=rec["item"],
+                         times=times if times is not None else Entry.times,
+                         quantity=rec["quantity"], points=rec["points"], level=rec["level"],
+                         subject=rec["subject"], note=rec["note"] or "", by=rec["by"],
+                         status=rec["status"] or CONFIRMED, corrects=rec["corrects"],
+                         recorded=rec["recorded"], loc=loc))
+    return out
+
+
+def _build_evaluations(rel: str, year: int, data, diags) -> list[Evaluation]:
+    out = []
+    for i, raw in enumerate(_top(data, rel, "results", diags, "评议结果")):
+        loc = Loc(rel, ("results", i))
+        rec = read_record(raw, loc, EVALUATION_FIELDS, "评议结果", diags)
+        if rec is None:
+            continue
+        votes: dict[str, dict[str, int]] = {}
+        for group, counts in (rec["votes"] or {}).items():
+            if not isinstance(counts, dict):
+                diags.append(diag("E201", f"评议票数“{group}”应为 选项: 票数", loc, "votes", group,
+                                  hint="例如 masses: {好: 20, 一般: 3, 差: 0}"))
+                continue
+            votes[str(group)] = {}
+            for option, n in counts.items():
+                count, problem = V.parse_int(n)
+                if problem or count is None or count < 0:
+                    diags.append(diag("E206", f"票数“{n}”应为非负整数", loc, "votes", group, option))
+                    continue
+                votes[str(group)][str(option)] = count
+        if not votes and rec["band"] is None and rec["score"] is None:
+            diags.append(diag("E202", "评议结果应给出 votes（票数）、band（档次）或 score（得分）之一", loc))
+        out.append(Evaluation(year=year, member=rec["member"], votes=votes, band=rec["band"],
+                              score=rec["score"], note=rec["note"] or "", loc=loc))
+    return out
+
+
+def _build_objections(rel: str, data, diags) -> list[Objection]:
+    out = []
+    for i, raw in enumerate(_top(data, rel, "objections", diags, "异议")):
+        loc = Loc(rel, ("objections", i))
+        rec = read_record(raw, loc, OBJECTION_FIELDS, "异议", diags)
+        if rec is None:
+            continue
+        out.append(Objection(id=rec["id"], entry=rec["entry"], by=rec["by"], date=rec["date"],
+                             reason=rec["reason"], status=rec["status"] or "open",
+                             resolution=rec["resolution"] or "", loc=loc))
+    return out
+
+
+def _build_history(data, diags) -> dict[int, dict[str, str]]:
+    """history.yaml: grades of years before this ledger, for multi-year rules::
+
+        grades:
+          2018: {M001: 合格, M002: 警示}
+    """
+    out: dict[int, dict[str, str]] = {}
+    if data is None:
+        return out
+    for year, grades in (_mapping_under(data, HISTORY_FILE, "grades", diags) or {}).items():
+        y, problem = V.parse_int(year)
+        if problem or y is None or not isinstance(grades, dict):
+            diags.append(diag("E201", f"历年等次“{year}”应写作 年份: {{党员编号: 等次}}", Loc(HISTORY_FILE),
+                              "grades", year))
+            continue
+        out[y] = {str(k): str(v) for k, v in grades.items()}
+    return out
+
+
+def _mapping_under(data, rel, key, diags):
+    if not isinstance(data, dict) or set(data) - {key}:
+        diags.append(Diagnostic("E201", f"文件应只有“{key}:”一项（键值）", rel))
+        return None
+    value = data.get(key) or {}
+    if not isinstance(value, dict):
+        diags.append(diag("E201", f"“{key}”应为键值", Loc(rel), key))
+        return None
+    return value
+
+
+def _resolve_member_names(ledger: Ledger, diags: list[Diagnostic]) -> None:
+    """Entries, evaluations and objections may name a member instead of giving the id;
+    a unique name is replaced by the id, an ambiguous one is reported (E307)."""
+    ids = {m.id for m in ledger.members}
+    by_name: dict[str, list[str]] = {}
+    for m in ledger.members:
+        by_name.setdefault(m.name, []).append(m.id)
+    records = [(e, "member") for e in ledger.entries] + [(ev, "member") for ev in ledger.evaluations]
+    for rec, attr in records:
+        value = getattr(rec, attr)
+        if value in ids or value not in by_name:
+            continue
+        candidates = by_name[value]
+        if len(candidates) == 1:
+            setattr(rec, attr, candidates[0])
+        else:
+            diags.append(diag("E307", f"姓名“{value}”对应多名党员", rec.loc, attr,
+                              hint="请改用编号：" + "、".join(candidates)))

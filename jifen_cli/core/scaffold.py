@@ -1,0 +1,114 @@
+"""Creating a new branch directory from a preset (`jifen init`)."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import date
+from pathlib import Path
+
+from .diagnostics import JifenError
+
+BRANCH_TEMPLATE = """\
+# 支部设置。每个字段的说明与示例见 docs/FORMAT.md。
+format: 1
+name: {name}                # 支部名称，出现在公示标题中
+upper: {upper}              # 上级党组织（年度表报送对象）
+secretary: ""               # 支部书记姓名（公示落款签字）
+recorders: []               # 积分记录员，例如 [李四]
+objection_days: {days}            # 公示异议期（天）
+rules:                      # 积分规则：自某日起适用哪个规则文件
+  - from: {start}
+    file: rules/{preset}.yaml
+notice:
+  show_empty_members: true  # 当月没有记录的党员也列入公示
+  hide_sanction_notes: true # 公示中不显示处分、否决类条目的具体说明
+"""
+
+MEMBERS_TEMPLATE = """\
+# 党员花名册。每名党员一段，编号一经使用不要改动。字段说明见 docs/FORMAT.md。
+# 类别（category）可选：{categories}
+# 示例：
+#   - id: M001
+#     name: 张三
+#     category: {first_category}
+#     status: 正式          # 正式 / 预备 / 积极分子
+#     posts: [支部书记]
+#     group: 第一党小组
+#     joined: 2010-07-01
+#     private:              # 隐私字段，任何输出中都不显示
+#       phone: "13800000000"
+members: []
+"""
+
+
+def create_branch(target: Path, preset: str = "xingshi", name: str = "某某党支部",
+                  upper: str = "某某党委", start: date | None = None,
+                  objection_days: int = 5, git: bool = True) -> list[Path]:
+    """Write a new branch that passes `jifen check`; returns the files written.
+
+    Refuses a directory that already holds a branch (nothing is overwritten)."""
+    from .presets import preset_text
+
+    target = Path(target)
+    if (target / "branch.yaml").exists():
+        raise JifenError(f"“{target}”里已经有支部台账（branch.yaml），不会覆盖", exit_code=1)
+    if target.exists() and any(target.iterdir()):
+        raise JifenError(f"目录“{target}”不是空的", exit_code=1,
+                         hint="请指定一个新目录或空目录")
+    rules = preset_text(preset)  # raises JifenError for an unknown preset
+    classes = _classes(rules)
+    start = start or date(date.today().year, 1, 1)
+    files = {
+        "branch.yaml": BRANCH_TEMPLATE.format(name=_q(name), upper=_q(upper), start=start.isoformat(),
+                                              preset=preset, days=objection_days),
+        "members.yaml": MEMBERS_TEMPLATE.format(
+            categories="、".join(f"{code}（{title}）" for code, title in classes) or "见规则文件 classes",
+            first_category=classes[0][0] if classes else "ordinary"),
+        f"rules/{preset}.yaml": rules,
+        f"events/{start.year}/.gitkeep": "",
+        "evaluations/.gitkeep": "",
+        ".gitignore": ".jifen-cache/\n.jifen.lock\n",
+    }
+    written = []
+    for rel, text in files.items():
+        path = target / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    if git:
+        _git_init(target, name)
+    return written
+
+
+def _classes(rules_text: str) -> list[tuple[str, str]]:
+    """(code, Chinese title) of the member classes a rules file declares."""
+    from .yamlio import parse_text
+
+    data, _ = parse_text(rules_text, "preset")
+    classes = data.get("classes") if isinstance(data, dict) else None
+    if isinstance(classes, dict):
+        return [(str(code), str(v.get("name", code)) if isinstance(v, dict) else str(v))
+                for code, v in classes.items()]
+    return []
+
+
+def _q(text: str) -> str:
+    """Quote a scalar for YAML when it needs it."""
+    import json
+
+    plain = text and not any(c in text for c in ":#{}[],&*!|>'\"%@`") and text.strip() == text
+    return text if plain else json.dumps(text, ensure_ascii=False)
+
+
+def _git_init(target: Path, name: str) -> None:
+    def run(*args):
+        return subprocess.run(["git", *args], cwd=target, capture_output=True, text=True)
+
+    if run("rev-parse", "--is-inside-work-tree").returncode != 0:
+        if run("init", "-q").returncode != 0:
+            raise JifenError("git init 失败", hint="请确认已安装 git")
+    run("add", "-A")
+    result = run("-c", "user.name=jifen", "-c", "user.email=jifen@localhost",
+                 "commit", "-q", "-m", f"jifen: init branch={name}")
+    if result.returncode != 0:
+        raise JifenError("首次提交失败：" + (result.stderr.strip() or result.stdout.strip()))

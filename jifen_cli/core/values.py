@@ -1,0 +1,179 @@
+"""Strict but forgiving parsing of the scalar values people type into a ledger.
+
+Each parser returns ``(value, problem)``; ``problem`` is ``None`` or a
+:class:`Problem` (code, Chinese message, hint, severity) that the caller attaches to a
+location.  Unambiguous full-width input (２０１９－０１－１５, －２) is accepted with a
+warning; anything else is refused with a hint showing the expected form.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from .diagnostics import ERROR, WARNING
+
+FULLWIDTH = str.maketrans(
+    "０１２３４５６７８９－．＋：，／　",
+    "0123456789-.+:,/ ",
+)
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_LOOSE_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+
+
+@dataclass(slots=True)
+class Problem:
+    code: str
+    message: str
+    hint: str | None = None
+    severity: str = ERROR
+
+
+def _to_halfwidth(text: str) -> tuple[str, bool]:
+    converted = text.translate(FULLWIDTH)
+    return converted, converted != text
+
+
+def _describe(value) -> str:
+    if isinstance(value, dict):
+        return "键值（映射）"
+    if isinstance(value, list):
+        return "列表"
+    if isinstance(value, bool):
+        return "真假值"
+    if value is None:
+        return "空值"
+    return f"“{value}”"
+
+
+def parse_date(value) -> tuple[date | None, Problem | None]:
+    if not isinstance(value, (str, int)) or isinstance(value, bool):
+        return None, Problem("E205", f"应为日期，实际是{_describe(value)}",
+                             "日期写作 2019-01-15")
+    text, fullwidth = _to_halfwidth(str(value).strip())
+    m = _DATE.match(text)
+    if m:
+        try:
+            day = date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return None, Problem("E205", f"日期“{value}”不存在", "检查月份和日子")
+        if fullwidth:
+            return day, Problem("W201", f"日期“{value}”含全角字符，已按 {day.isoformat()} 读取",
+                                "建议改为半角：" + day.isoformat(), WARNING)
+        return day, None
+    m = _LOOSE_DATE.match(text)
+    if m:
+        try:
+            suggestion = date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+        except ValueError:
+            suggestion = "2019-01-15"
+        return None, Problem("E205", f"日期“{value}”格式不对", f"请写作 {suggestion}（年-月-日，月和日两位）")
+    return None, Problem("E205", f"“{value}”不是日期", "日期写作 2019-01-15")
+
+
+_CHINESE_NUMBERS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+                    "七": 7, "八": 8, "九": 9, "十": 10, "半": "0.5"}
+
+
+def parse_decimal(value) -> tuple[Decimal | None, Problem | None]:
+    if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
+        return None, Problem("E206", f"应为数字，实际是{_describe(value)}", "例如 -2 或 0.5")
+    if isinstance(value, int):
+        return Decimal(value), None
+    text, fullwidth = _to_halfwidth(str(value).strip())
+    if text.endswith("分"):
+        text = text[:-1].strip()
+    if _DECIMAL.match(text):
+        number = Decimal(text)
+        if fullwidth:
+            return number, Problem("W202", f"数字“{value}”含全角字符，已按 {number} 读取",
+                                   f"建议改为半角：{number}", WARNING)
+        if str(value).strip().endswith("分"):
+            return number, Problem("W202", f"数字“{value}”带了“分”字，已按 {number} 读取",
+                                   f"只写数字即可：{number}", WARNING)
+        return number, None
+    hint = "只写阿拉伯数字，例如 -2 或 0.5"
+    if text and all(ch in _CHINESE_NUMBERS or ch in "负分" for ch in text):
+        hint = "请用阿拉伯数字，例如“两分”写作 2，扣分写作负数 -2"
+    return None, Problem("E206", f"“{value}”不是数字", hint)
+
+
+def parse_int(value) -> tuple[int | None, Problem | None]:
+    number, problem = parse_decimal(value)
+    if number is None:
+        return None, problem
+    if number != number.to_integral_value():
+        return None, Problem("E206", f"“{value}”应为整数", "例如 5")
+    return int(number), problem
+
+
+def parse_text(value) -> tuple[str | None, Problem | None]:
+    if isinstance(value, (dict, list)) or isinstance(value, bool):
+        return None, Problem("E201", f"应为文字，实际是{_describe(value)}",
+                             "文字里有冒号、井号等符号时请加引号")
+    if value is None:
+        return None, None
+    return str(value), None
+
+
+def parse_id(value) -> tuple[str | None, Problem | None]:
+    text, problem = parse_text(value)
+    if text is None:
+        return None, problem
+    half, fullwidth = _to_halfwidth(text.strip())
+    if not half:
+        return None, Problem("E204", "编号不能为空")
+    if fullwidth:
+        return half, Problem("W203", f"编号“{text}”含全角字符，已按“{half}”读取", None, WARNING)
+    return half, None
+
+
+def parse_bool(value) -> tuple[bool | None, Problem | None]:
+    if isinstance(value, bool):
+        return value, None
+    words = {"是": True, "否": False, "yes": True, "no": False}
+    if isinstance(value, str) and value.strip().lower() in words:
+        return words[value.strip().lower()], None
+    return None, Problem("E201", f"应为 true 或 false，实际是{_describe(value)}")
+
+
+def parse_text_list(value) -> tuple[list[str] | None, Problem | None]:
+    if value is None:
+        return [], None
+    if isinstance(value, str):
+        # "书记、委员" or "书记, 委员": accept a separated list on one line
+        parts = [p.strip() for p in re.split(r"[、,，;；]", value) if p.strip()]
+        return parts, None
+    if not isinstance(value, list):
+        return None, Problem("E201", f"应为列表，实际是{_describe(value)}", "例如 [支部书记, 组织委员]")
+    out = []
+    for item in value:
+        text, problem = parse_text(item)
+        if problem:
+            return None, problem
+        if text is not None:
+            out.append(text)
+    return out, None
+
+
+def suggest(word: str, candidates, n: int = 3) -> list[str]:
+    """Nearest candidates for a mistyped word (did you mean …?)."""
+    import difflib
+
+    word = str(word)
+    cands = [str(c) for c in candidates]
+    hits = difflib.get_close_matches(word, cands, n=n, cutoff=0.5)
+    if not hits:
+        lowered = {c.lower(): c for c in cands}
+        hits = [lowered[h] for h in difflib.get_close_matches(word.lower(), list(lowered), n=n, cutoff=0.5)]
+    if not hits:
+        # ids like "M32" vs "M032"/"M023": compare the digits
+        digits = re.sub(r"\D", "", word)
+        if digits:
+            hits = [c for c in cands if re.sub(r"\D", "", c).lstrip("0") == digits.lstrip("0")][:n]
+            if not hits:
+                hits = [c for c in cands if sorted(re.sub(r"\D", "", c).lstrip("0")) == sorted(digits.lstrip("0"))][:n]
+    return hits
