@@ -14,13 +14,16 @@ import typer
 
 from jifen_cli import __version__
 from jifen_cli.core.diagnostics import (EXIT_CANNOT_RUN, EXIT_OK, EXIT_PROBLEMS, Diagnostic,
-                                        JifenError)
+                                        JifenError, inert)
+from typer.core import TyperGroup
 
 HELP = """jifen —— 党员积分管理工具（积分记录、月度公示、年度评定）。
 
 支部目录：默认当前目录；也可用 -C 目录 或环境变量 JIFEN_BRANCH 指定。
 
-退出码：0 成功；1 发现问题或操作被拒绝（什么也没写入）；2 无法运行（参数错误、找不到支部等）。
+退出码：0 成功；1 发现问题或操作被拒绝（什么也没写入）；2 无法运行（参数错误、找不到支部、
+文件无法读取、程序内部错误等）。任何错误都只显示中文说明；加 --debug（或设环境变量
+JIFEN_DEBUG=1）可看到完整的 Python 调用栈，报告问题时请附上。
 
 常用：
   jifen check                 检查台账
@@ -29,7 +32,37 @@ HELP = """jifen —— 党员积分管理工具（积分记录、月度公示、
   jifen year --grade          最近一年的年度积分、排名与等次
 """
 
-app = typer.Typer(help=HELP, no_args_is_help=True, add_completion=False,
+class JifenGroup(TyperGroup):
+    """Turns every failure inside a command into a Chinese message and a documented exit
+    code, so that the same handling applies under ``main()`` and under a test runner."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except JifenError as exc:
+            if not getattr(exc, "jifen_reported", False):
+                _report(exc)
+                exc.jifen_reported = True
+            if debug_enabled():
+                raise
+            raise typer.Exit(exc.exit_code) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt, BrokenPipeError):
+            raise
+        except Exception as exc:
+            if _is_usage_error(exc) or type(exc).__name__ in ("Exit", "Abort"):
+                raise
+            _report_internal(exc)
+            exc.jifen_reported = True
+            if debug_enabled():
+                raise
+            raise typer.Exit(EXIT_CANNOT_RUN) from None
+
+
+def debug_enabled() -> bool:
+    return bool(_state["debug"] or os.environ.get("JIFEN_DEBUG"))
+
+
+app = typer.Typer(help=HELP, cls=JifenGroup, no_args_is_help=True, add_completion=False,
                   rich_markup_mode=None, pretty_exceptions_enable=False,
                   context_settings={"help_option_names": ["-h", "--help"]})
 
@@ -49,9 +82,12 @@ def _root(
     debug: bool = typer.Option(False, "--debug", help="出错时显示完整的 Python 调用栈（报告问题时使用）"),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                  help="显示版本号"),
+    no_cache: bool = typer.Option(False, "--no-cache", help="不使用解析缓存（.jifen-cache），全部文件重新解析"),
 ):
     _state["branch"] = branch
     _state["debug"] = debug
+    if no_cache:  # read by jifen_cli.core.cache (and inherited by worker processes)
+        os.environ["JIFEN_NO_CACHE"] = "1"
 
 
 #: the shared per-command option, so that `jifen check -C DIR` works as well as `jifen -C DIR check`
@@ -73,31 +109,56 @@ def print_diagnostics(diags: list[Diagnostic], err: bool = True) -> None:
         typer.echo(d.format(), err=err)
 
 
+def _safe_streams() -> None:
+    """A console that cannot show a character (a GBK terminal and an emoji in a name)
+    gets an escape sequence instead of a UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError, OSError):
+            pass
+
+
 def fail(message: str, code: int = EXIT_CANNOT_RUN, hint: str | None = None,
          diagnostics: list[Diagnostic] | None = None):
     """Stop the command with a Chinese message and a documented exit code."""
     raise JifenError(message, diagnostics, exit_code=code, hint=hint)
 
 
+_registered: list[bool] = []
+
+
 def _register_all() -> None:
+    """Register every command module once (idempotent: tests call it too)."""
+    if _registered:
+        return
     from jifen_cli.cli import commands
 
     for module in commands.modules():
         module.register(app)
+    _registered.append(True)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: runs the app, turning every failure into a Chinese message and an
     exit code (a traceback only with --debug)."""
-    _register_all()
-    debug = "--debug" in (argv if argv is not None else sys.argv[1:]) or os.environ.get("JIFEN_DEBUG")
+    _safe_streams()
+    args = argv if argv is not None else sys.argv[1:]
+    debug = "--debug" in args or os.environ.get("JIFEN_DEBUG")
     try:
+        _register_all()
         code = app(args=argv, standalone_mode=False)
     except JifenError as exc:
-        _report(exc)
-        if debug:
-            raise
+        if not getattr(exc, "jifen_reported", False):
+            _report(exc)
+        _traceback_if(debug)
         sys.exit(exc.exit_code)
+    except BrokenPipeError:  # `jifen check | head`: the reader went away
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        sys.exit(EXIT_OK)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:
@@ -110,12 +171,19 @@ def main(argv: list[str] | None = None) -> None:
         if _is_usage_error(exc):
             _report_usage(exc)
             sys.exit(EXIT_CANNOT_RUN)
-        if debug:
-            raise
-        typer.echo(f"内部错误：{type(exc).__name__}: {exc}", err=True)
-        typer.echo("这是 jifen 的缺陷，不是您的操作问题。请加 --debug 重新运行，并把输出发给维护者。", err=True)
+        if not getattr(exc, "jifen_reported", False):
+            _report_internal(exc)
+        _traceback_if(debug)
         sys.exit(EXIT_CANNOT_RUN)
     sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+def _traceback_if(debug) -> None:
+    """--debug: the full Python traceback (for bug reports), then the usual exit code."""
+    if debug:
+        import traceback
+
+        traceback.print_exc()
 
 
 def _is_usage_error(exc: Exception) -> bool:
@@ -126,9 +194,22 @@ def _is_usage_error(exc: Exception) -> bool:
 def _report(exc: JifenError) -> None:
     if exc.diagnostics:
         print_diagnostics(exc.diagnostics)
-    typer.echo(f"错误：{exc.message}", err=True)
+    typer.echo(f"错误：{inert(exc.message)}", err=True)
     if exc.hint:
-        typer.echo(f"提示：{exc.hint}", err=True)
+        typer.echo(f"提示：{inert(exc.hint)}", err=True)
+
+
+def _report_internal(exc: BaseException) -> None:
+    if isinstance(exc, MemoryError):
+        typer.echo("错误：内存不足，无法完成（文件可能过大）。", err=True)
+        return
+    if isinstance(exc, OSError):
+        where = f"“{inert(exc.filename)}”" if getattr(exc, "filename", None) else ""
+        typer.echo(f"错误：读写文件{where}失败：{inert(exc.strerror or exc)}", err=True)
+        typer.echo("提示：检查文件是否存在、是否有读写权限、磁盘是否已满。", err=True)
+        return
+    typer.echo(f"内部错误：{type(exc).__name__}: {inert(exc)}", err=True)
+    typer.echo("这是 jifen 的缺陷，不是您的操作问题。请加 --debug 重新运行，并把输出发给维护者。", err=True)
 
 
 _CLICK_WORDS = [
@@ -145,7 +226,7 @@ _CLICK_WORDS = [
 
 
 def _report_usage(exc) -> None:
-    message = exc.format_message()
+    message = inert(exc.format_message())
     for en, zh in _CLICK_WORDS:
         message = message.replace(en, zh)
     ctx = getattr(exc, "ctx", None)

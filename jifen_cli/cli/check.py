@@ -14,11 +14,13 @@ HELP = """检查台账：读取支部的全部文件，一次列出所有问题�
 每个问题一行：文件:行:列: 错误代码 说明（提示）。错误代码的含义见 docs/FORMAT.md。
 
 检查项目（可用 --only 只运行其中几项）：
-members 花名册；entries 积分条目（党员、日期、编号、更正）；evaluations 民主评议；
+members 花名册；categories 党员类别是否为规则中的类别；entries 积分条目（党员、日期、编号、更正）；evaluations 民主评议；
 objections 异议；coverage 规则适用期；rules 积分规则及条目与规则是否相符；
 published 已公示月份是否被改动。
 
-退出码：0 没有错误（可能有警告）；1 发现错误；2 无法运行（找不到支部目录等）。
+退出码：0 没有错误（可能有警告）；1 发现错误（包括 branch.yaml 本身有错）；
+2 无法运行（找不到支部目录、参数错误、程序内部错误等）。
+从不显示 Python 调用栈；需要时加 --debug：jifen --debug check。
 
 示例：
   jifen check
@@ -42,8 +44,21 @@ def register(app: typer.Typer) -> None:
             if name not in names:
                 from jifen_cli.cli.app import fail
                 fail(f"没有名为“{name}”的检查项", hint="可选：" + "、".join(names))
+        from jifen_cli.core.diagnostics import JifenError, inert
+
         root = find_branch_root(branch_dir(branch))
-        ledger, diags = check_branch(root, only or None)
+        try:
+            ledger, diags = check_branch(root, only or None)
+        except JifenError as exc:
+            if not exc.diagnostics:
+                raise
+            # branch.yaml itself is broken: these are problems found, not a failure to run
+            print_diagnostics(exc.diagnostics, err=False)
+            n = sum(1 for d in exc.diagnostics if d.is_error)
+            typer.echo(f"共发现 {n} 个错误。{inert(exc.message)}。")
+            if exc.hint:
+                typer.echo(f"提示：{inert(exc.hint)}")
+            raise typer.Exit(EXIT_PROBLEMS)
         errors = [d for d in diags if d.is_error]
         shown = diags if warnings else errors
         print_diagnostics(shown, err=False)
@@ -51,7 +66,7 @@ def register(app: typer.Typer) -> None:
         if errors:
             typer.echo(f"共发现 {len(errors)} 个错误" + (f"、{n_warn} 个警告" if n_warn else "") + "。")
             raise typer.Exit(EXIT_PROBLEMS)
-        typer.echo(f"检查通过：{ledger.settings.name}，党员 {len(ledger.members)} 名，"
+        typer.echo(f"检查通过：{inert(ledger.settings.name)}，党员 {len(ledger.members)} 名，"
                    f"积分条目 {len(ledger.entries)} 条，评议结果 {len(ledger.evaluations)} 条"
                    + (f"（{n_warn} 个警告）" if n_warn else "") + "。")
         raise typer.Exit(EXIT_OK)

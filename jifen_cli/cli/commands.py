@@ -2,7 +2,7 @@
 
 import importlib
 
-MODULES = ("check", "init")
+MODULES = ("check", "init", "scoring", "notices", "org")
 
 
 def modules():

@@ -51,6 +51,6 @@ def register(app: typer.Typer) -> None:
 
         from jifen_cli.core.presets import list_presets
 
-        rows = [(label, title, seed) for label, title, seed in list_presets()]
+        rows = [(label, title, f"种子 {seed}") for label, title, seed in list_presets()]
         typer.echo(tabulate(rows, headers=["预设", "方案", "出处"], tablefmt="simple"))
 

@@ -12,7 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 from .diagnostics import Diagnostic, WARNING, diag
-from .loader import EVENT_FILE, load_branch
+from .loader import BRANCH_FILE, EVENT_FILE, MEMBERS_FILE, list_branch_files, load_branch
 from .model import STATUSES, Ledger
 from .values import suggest
 
@@ -30,6 +30,13 @@ def _member_hint(ledger: Ledger, value: str) -> str | None:
         if label not in options and names[name] not in hits:
             options.append(label)
     return ("是不是 " + "、".join(options) + "？") if options else None
+
+
+def _ambiguous_name(ledger: Ledger, value: str) -> bool:
+    from .loader import name_key
+
+    key = name_key(value)
+    return bool(key) and sum(1 for m in ledger.members if name_key(m.name) == key) > 1
 
 
 def check_members(ledger: Ledger) -> list[Diagnostic]:
@@ -72,11 +79,10 @@ def check_entries(ledger: Ledger) -> list[Diagnostic]:
         if m and (e.date.year, e.date.month) != (int(m[2]), int(m[3])):
             out.append(diag("E401", f"条目日期 {e.date} 不在 {m[2]}年{int(m[3])}月", e.loc, "date",
                             hint=f"应记入 events/{e.date.year}/{e.date:%Y-%m}.yaml"))
-        if m and m[1] != m[2]:
-            out.append(diag("E207", f"月份文件 {e.loc.file} 放错了年份目录", e.loc,
-                            hint=f"应放在 events/{m[2]}/ 下"))
         member = ledger.member(e.member)
-        if member is None:
+        if member is None and _ambiguous_name(ledger, e.member):
+            pass  # reported by the loader (E307)
+        elif member is None:
             out.append(diag("E301", f"未知党员“{e.member}”", e.loc, "member",
                             hint=_member_hint(ledger, e.member)))
         else:
@@ -110,7 +116,7 @@ def _correction_cycles(ledger: Ledger) -> list[Diagnostic]:
         while node in target and node not in path:
             path.append(node)
             node = target[node]
-        if node in path and node not in seen:
+        if node in path and node not in seen and len(path) > 1:  # a self-correction: check_entries
             seen.update(path)
             out.append(diag("E306", "更正关系形成循环：" + " → ".join(path + [node]),
                             by_id[node].loc, "corrects"))
@@ -127,7 +133,7 @@ def check_evaluations(ledger: Ledger) -> list[Diagnostic]:
     out = []
     seen = set()
     for ev in ledger.evaluations:
-        if ledger.member(ev.member) is None:
+        if ledger.member(ev.member) is None and not _ambiguous_name(ledger, ev.member):
             out.append(diag("E301", f"未知党员“{ev.member}”", ev.loc, "member",
                             hint=_member_hint(ledger, ev.member)))
         key = (ev.year, ev.member)
@@ -157,12 +163,28 @@ def check_objections(ledger: Ledger) -> list[Diagnostic]:
 
 
 def check_rules_coverage(ledger: Ledger) -> list[Diagnostic]:
-    """Every dated record must fall under some rules version."""
+    """Every dated record must fall under some rules version; a month file for a month
+    that no rules version covers is reported once, at the file."""
     out = []
     if not ledger.settings.rules:
         return out
     first = min(r.start for r in ledger.settings.rules)
     reported = set()
+    with_entries = {e.loc.file for e in ledger.entries}
+    for rel in list_branch_files(ledger.root):
+        m = EVENT_FILE.match(rel)
+        if not m or not 1 <= int(m[3]) <= 12:
+            continue
+        year, month = int(m[2]), int(m[3])
+        if (year, month) < (first.year, first.month):
+            reported.add(rel)
+            if rel in with_entries:
+                out.append(Diagnostic("E406", f"{year}年{month}月没有适用的积分规则（最早的规则自 {first} 起）",
+                                      rel, hint="在 branch.yaml 的 rules 中补充该时期的规则版本，"
+                                                "或把条目移到正确的月份文件"))
+            else:
+                out.append(Diagnostic("W406", f"{year}年{month}月没有适用的积分规则，这个月份文件是空的", rel,
+                                      hint="可以删除这个文件", severity=WARNING))
     for e in ledger.entries:
         if e.date < first and e.loc.file not in reported:
             reported.add(e.loc.file)
@@ -171,9 +193,47 @@ def check_rules_coverage(ledger: Ledger) -> list[Diagnostic]:
     return out
 
 
+def _rules_classes(ledger: Ledger) -> dict[str, str]:
+    """{class code: Chinese name} over every rules file of the branch."""
+    classes: dict[str, str] = {}
+    for data in ledger.rules.values():
+        raw = data.get("classes") if isinstance(data, dict) else None
+        if isinstance(raw, dict):
+            for code, v in raw.items():
+                name = v.get("name") if isinstance(v, dict) else v
+                classes[str(code)] = str(name) if name is not None else str(code)
+        elif isinstance(raw, list):
+            for v in raw:
+                if isinstance(v, dict) and v.get("code") is not None:
+                    classes[str(v["code"])] = str(v.get("name") or v["code"])
+    return classes
+
+
+def check_categories(ledger: Ledger) -> list[Diagnostic]:
+    """Each member's category is a class of the rules (when the rules declare classes)."""
+    classes = _rules_classes(ledger)
+    if not classes:
+        return []
+    by_name = {name: code for code, name in classes.items()}
+    out = []
+    for m in ledger.members:
+        if m.category in classes or not m.category.strip():
+            continue  # an empty category is reported by the loader (E202/E201)
+        if m.category in by_name:
+            hint = f"类别请写代码：{by_name[m.category]}（{m.category}）"
+        else:
+            near = suggest(m.category, list(classes) + list(by_name), 1)
+            code = by_name.get(near[0], near[0]) if near else None
+            hint = (f"是不是“{code}”（{classes[code]}）？" if code else "") + \
+                "可选：" + "、".join(f"{c}（{n}）" for c, n in classes.items())
+        out.append(diag("E303", f"未知的党员类别“{m.category}”", m.loc, "category", hint=hint))
+    return out
+
+
 #: the named checks, in the order they run (`jifen check --only NAME`)
 CHECKS = {
     "members": check_members,
+    "categories": check_categories,
     "entries": check_entries,
     "evaluations": check_evaluations,
     "objections": check_objections,
@@ -212,12 +272,75 @@ def check_ledger(ledger: Ledger, only: list[str] | None = None) -> list[Diagnost
     return out
 
 
+def _without_roster_cascade(ledger: Ledger, loaded: list[Diagnostic],
+                            checked: list[Diagnostic]) -> list[Diagnostic]:
+    """When the roster could not be read (or is empty), every reference to a member is
+    "unknown": report that once instead of once per entry."""
+    refs = [d for d in checked if d.code in ("E301", "E307")]
+    if not refs:
+        return checked
+    broken = [d for d in loaded if d.is_error and d.file == MEMBERS_FILE
+              and (d.code.startswith("E1") or (d.code == "E201" and len(d.path) <= 1))]
+    if broken:
+        note = Diagnostic("W300", f"花名册 {MEMBERS_FILE} 无法读取，已跳过 {len(refs)} 处党员引用检查",
+                          MEMBERS_FILE, hint="改正花名册后再运行 jifen check", severity=WARNING)
+    elif not ledger.members:
+        note = Diagnostic("E202", f"花名册中没有党员，但台账中有 {len(refs)} 处引用了党员", MEMBERS_FILE,
+                          hint="在 members.yaml 的 members: 下逐个列出党员")
+    else:
+        return checked
+    gone = {id(d) for d in refs}
+    return [d for d in checked if id(d) not in gone] + [note]
+
+
+def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
+    """One diagnostic per (code, file, keypath): two checks that notice the same problem
+    (an entry correcting itself is also a one-entry cycle; the rules engine also checks
+    categories) report it once; the first, more specific one is kept."""
+    seen, out = set(), []
+    for d in diags:
+        key = (d.code, d.file, tuple(map(str, d.path)), d.line if not d.path else None)
+        if key in seen and (d.code in _SAME_AT_PLACE or (key, d.message) in seen):
+            continue
+        seen.add(key)
+        seen.add((key, d.message))
+        out.append(d)
+    return out
+
+
+#: codes that mean one problem per place, whoever noticed it
+_SAME_AT_PLACE = ("E303", "E304", "E308", "E301")
+
+
+def _drop_rules_echoes(ledger: Ledger, loaded: list[Diagnostic], checked: list[Diagnostic]):
+    """The rules check reports "rules file missing" (E308) for every rules version whose
+    file did not load; the loader has already said why (missing, outside the branch,
+    not YAML...), with the exact place.  Keep the loader's word."""
+    refs = ledger.settings.rules
+    broken = {d.file for d in loaded if d.is_error} | {
+        refs[d.path[1]].file for d in loaded
+        if d.code == "E308" and d.file == BRANCH_FILE and len(d.path) >= 2
+        and isinstance(d.path[1], int) and d.path[1] < len(refs)}
+    loaded_e308 = {tuple(d.path[:2]) for d in loaded if d.code == "E308"}
+    out = []
+    for d in checked:
+        if d.code == "E308" and d.file == BRANCH_FILE and len(d.path) >= 2:
+            i = d.path[1]
+            if tuple(d.path[:2]) in loaded_e308 or (
+                    isinstance(i, int) and i < len(refs) and refs[i].file in broken):
+                continue
+        out.append(d)
+    return out
+
+
 def check_branch(root: Path, only: list[str] | None = None):
     """The whole `jifen check` pipeline → (ledger, sorted diagnostics with lines)."""
     from .yamlio import resolve_locations
 
     ledger, diags = load_branch(Path(root))
-    diags.extend(check_ledger(ledger, only))
+    checked = _drop_rules_echoes(ledger, diags, check_ledger(ledger, only))
+    diags.extend(_without_roster_cascade(ledger, diags, checked))
+    diags = _dedupe(diags)
     resolve_locations(ledger.root, diags)
     diags.sort(key=Diagnostic.sort_key)
     return ledger, diags

@@ -8,6 +8,7 @@ Messages and hints are Chinese; codes are stable and documented in docs/FORMAT.m
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 ERROR = "error"
@@ -17,6 +18,30 @@ WARNING = "warning"
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_CANNOT_RUN = 2
+
+
+#: C0 and C1 control characters, DEL, and the Unicode bidirectional/format controls that
+#: can reorder or hide text on a terminal ("Trojan source"); line separators too
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+
+
+def _escape(match: re.Match) -> str:
+    ch = match.group()
+    code = ord(ch)
+    if ch == "\n":
+        return "\\n"
+    if ch == "\t":
+        return "\\t"
+    if ch == "\r":
+        return "\\r"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def inert(text) -> str:
+    """``text`` safe to print on a terminal: control characters (ESC, BEL, carriage
+    return, C1, bidi overrides...) are shown escaped (``\\x1b``), never interpreted."""
+    text = "" if text is None else str(text)
+    return _UNSAFE.sub(_escape, text)
 
 
 @dataclass(slots=True)
@@ -39,16 +64,17 @@ class Diagnostic:
         return replace(self, file=loc.file, path=tuple(loc.path) + keys)
 
     def format(self) -> str:
-        """``file:line:column: CODE message（提示：hint）``"""
-        where = self.file or "(支部)"
+        """``file:line:column: CODE message（提示：hint）`` — one line, with any control
+        characters from user text (names, keys, values) made inert (see :func:`inert`)."""
+        where = inert(self.file or "(支部)")
         if self.line is not None:
             where += f":{self.line}"
             if self.col is not None:
                 where += f":{self.col}"
         level = "" if self.is_error else "警告 "
-        text = f"{where}: {level}{self.code} {self.message}"
+        text = f"{where}: {level}{inert(self.code)} {inert(self.message)}"
         if self.hint:
-            text += f"（提示：{self.hint}）"
+            text += f"（提示：{inert(self.hint)}）"
         return text
 
     def sort_key(self):
@@ -119,6 +145,16 @@ CODES: dict[str, str] = {
     "E404": "不纳入积分管理的党员有积分条目",
     "E405": "日期范围不合理",
     "E406": "该日期没有适用的积分规则",
+    # W... warnings: the input was accepted as it was evidently meant (exit code unchanged)
+    "W101": "文件不是 UTF-8 编码，已按其编码读取",
+    "W102": "键后面用了全角冒号，已按英文冒号读取",
+    "W201": "日期含全角字符，已按半角读取",
+    "W202": "数字含全角字符或带“分”字，已按数字读取",
+    "W203": "编号含全角字符，已按半角读取",
+    "W300": "花名册无法读取，已跳过党员引用检查",
+    "W301": "花名册中有同名党员",
+    "W302": "姓名写法与花名册不同，已按唯一对应的党员读取",
+    "W406": "月份文件没有适用的积分规则（文件为空）",
     # E7xx audit
     "E701": "已公示月份的条目在公示后被改动",
     "E702": "已公示文件被改动",

@@ -190,7 +190,9 @@ def commit_paths(root: Path, paths: list[str], message: str, author: str,
     if not paths:
         raise ValueError("commit_paths needs at least one path")
     cfg_name, cfg_email = user_identity(root)
-    email = email or os.environ.get("JIFEN_RECORDER_EMAIL") or cfg_email or FALLBACK_EMAIL
+    # the machine's own git identity is the recorder's only if the names agree
+    own = cfg_email if cfg_name == author else None
+    email = email or os.environ.get("JIFEN_RECORDER_EMAIL") or own or FALLBACK_EMAIL
     env = {"GIT_AUTHOR_NAME": author, "GIT_AUTHOR_EMAIL": email}
     if not cfg_name:
         env["GIT_COMMITTER_NAME"] = author
@@ -280,7 +282,7 @@ def materialise(root: Path, rev: str, dest: Path) -> Path:
     sha = resolve(root, rev)
     pfx = prefix(root)
     treeish = f"{sha}:{pfx.rstrip('/')}" if pfx else sha
-    data = run_git(root, "archive", "--format=tar", treeish, text=False)
+    data = run_git(toplevel(root), "archive", "--format=tar", treeish, text=False)
     dest.mkdir(parents=True, exist_ok=True)
     with tarfile.open(fileobj=io.BytesIO(data)) as tar:
         for member in tar.getmembers():
@@ -341,10 +343,10 @@ def log(root: Path, paths: list[str] | None = None, rev_range: str | None = None
     return commits
 
 
-def commits_after(root: Path, tag_name: str, rel: str) -> list[Commit]:
-    """Commits after ``tag_name`` (not reachable from it) that touch ``rel``, oldest
-    first, each with its author."""
-    return list(reversed(log(root, [rel], rev_range=f"refs/tags/{tag_name}..HEAD")))
+def commits_after(root: Path, rev: str, rel: str) -> list[Commit]:
+    """Commits after ``rev`` (a tag such as ``refs/tags/publish/2019-01``; commits not
+    reachable from it) that touch ``rel``, oldest first, each with its author."""
+    return list(reversed(log(root, [rel], rev_range=f"{rev}..HEAD")))
 
 
 def parent(root: Path, sha: str) -> str | None:

@@ -11,6 +11,7 @@ A broken record is reported and skipped; loading never stops at the first proble
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -50,12 +51,18 @@ def _any(value):
     return value, None
 
 
-def _mapping(value):
-    if value is None:
-        return {}, None
-    if not isinstance(value, dict):
-        return None, V.Problem("E201", "应为键值（映射）", "例如 phone: \"13800000000\"")
-    return value, None
+def _mapping_with(example: str):
+    def parse(value):
+        if value is None:
+            return {}, None
+        if not isinstance(value, dict):
+            return None, V.Problem("E201", f"应为键值（映射），实际是{V._describe(value)}",
+                                   "在下一行缩进两格，逐项写 键: 值，例如 " + example)
+        return value, None
+    return parse
+
+
+_mapping = _mapping_with("phone: \"13800000000\"")
 
 
 def _list(value):
@@ -76,10 +83,12 @@ def _one_of(choices: tuple, names: dict | None = None):
             reverse = {v: k for k, v in names.items()}
             text = reverse.get(text, text)
         if text not in choices:
-            hint = "可选：" + "、".join(choices)
-            near = V.suggest(text, choices, 1)
+            labels = [f"{c}（{names[c]}）" if names and c in names else c for c in choices]
+            hint = "可选：" + "、".join(labels)
+            near = V.suggest(text, list(choices) + list((names or {}).values()), 1)
             if near:
-                hint = f"是不是“{near[0]}”？" + hint
+                code = reverse.get(near[0], near[0]) if names else near[0]
+                hint = f"是不是“{code}”？" + hint
             return None, V.Problem("E204", f"“{text}”不是可选的取值", hint)
         return text, None
     return parse
@@ -93,7 +102,7 @@ SETTINGS_FIELDS = {
     "recorders": Field(V.parse_text_list, False, []),
     "objection_days": Field(V.parse_int, False, 5),
     "rules": Field(_list, True),
-    "notice": Field(_mapping, False, {}),
+    "notice": Field(_mapping_with("show_empty_members: true"), False, {}),
 }
 RULEREF_FIELDS = {"from": Field(V.parse_date, True), "file": Field(V.parse_text, True)}
 NOTICE_FIELDS = {
@@ -110,8 +119,8 @@ MEMBER_FIELDS = {
     "group": Field(V.parse_text, False, None),
     "joined": Field(V.parse_date, False, None),
     "left": Field(V.parse_date, False, None),
-    "exempt": Field(_mapping, False, None),
-    "investigation": Field(_mapping, False, None),
+    "exempt": Field(_mapping_with("approved: 2019-01-01 与 reason: 年老体弱"), False, None),
+    "investigation": Field(_mapping_with("start: 2019-05-01 与 reason: ..."), False, None),
     "private": Field(_mapping, False, {}),
     "note": Field(V.parse_text, False, ""),
 }
@@ -143,7 +152,7 @@ ENTRY_FIELDS = {
 }
 EVALUATION_FIELDS = {
     "member": Field(V.parse_id, True),
-    "votes": Field(_mapping, False, {}),
+    "votes": Field(_mapping_with("群众: {好: 20, 一般: 3, 差: 0}"), False, {}),
     "band": Field(V.parse_text, False, None),
     "score": Field(V.parse_decimal, False, None),
     "note": Field(V.parse_text, False, ""),
@@ -171,15 +180,20 @@ def read_record(data, loc: Loc, fields: dict[str, Field], what: str,
     usable = True
     for key in data:
         if key not in fields:
-            hint = None
-            meant = CHINESE_KEYS.get(str(key))
-            if meant in fields:
+            hint = _key_hint(key)
+            meant = CHINESE_KEYS.get(str(key).strip())
+            if hint:
+                pass
+            elif meant in fields:
                 hint = f"字段名请用英文：{meant}"
-            else:
+            elif isinstance(key, str) and key.strip() in fields:
+                hint = f"字段名前后不要有空格：{key.strip()}"
+            elif key is not None:
                 near = V.suggest(str(key), fields, 1)
                 if near:
                     hint = f"是不是“{near[0]}”？"
-            diags.append(diag("E203", f"{what}中有未知字段“{key}”", loc, key,
+            shown = "（空）" if key is None else V.show(key)
+            diags.append(diag("E203", f"{what}中有未知字段“{shown}”", loc, key,
                               hint=hint or "可用字段：" + "、".join(fields)))
     for name, spec in fields.items():
         if data.get(name) is None:
@@ -216,10 +230,30 @@ def list_branch_files(root: Path) -> list[str]:
 
 
 def read_files(root: Path, rels: list[str]) -> dict[str, tuple[object, list[Diagnostic]]]:
-    """Parse the given files → {rel: (data, diagnostics)}.  The single reading seam."""
-    from .yamlio import read_data
+    """Parse the given files → {rel: (data, diagnostics)}.  The single reading seam
+    (content-hash cache and parallel parsing: :mod:`jifen_cli.core.cache`)."""
+    from .cache import read_files as cached_read_files
 
-    return {rel: read_data(root / rel, rel) for rel in rels}
+    return cached_read_files(root, rels)
+
+
+def _outside_problem(rel: str) -> str | None:
+    """Why a rules path from branch.yaml may not be read (None when it is fine)."""
+    if "\x00" in rel or not rel.strip():
+        return "不是有效的文件名"
+    p = Path(rel)
+    if p.is_absolute() or rel.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", rel):
+        return "不能是绝对路径"
+    if ".." in re.split(r"[\\/]", rel):
+        return "不能指向支部目录以外"
+    return None
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def find_branch_root(start: Path) -> Path:
@@ -245,15 +279,24 @@ def load_branch(root: Path) -> tuple[Ledger, list[Diagnostic]]:
 
     settings = _build_settings(parsed.get(BRANCH_FILE, (None, []))[0], diags)
     if settings is None:
-        raise JifenError(f"{BRANCH_FILE} 无法使用，不能继续",
-                         [d for d in diags if d.file == BRANCH_FILE and d.is_error] or diags)
+        from .yamlio import resolve_locations
+
+        fatal = [d for d in diags if d.file == BRANCH_FILE and d.is_error] or diags
+        resolve_locations(root, fatal)
+        raise JifenError(f"{BRANCH_FILE} 无法使用，其余文件未检查", sorted(fatal, key=Diagnostic.sort_key),
+                         hint=f"先改正 {BRANCH_FILE} 中的上述问题，再运行 jifen check")
 
     rules_data: dict[str, dict] = {}
     for ref in settings.rules:
         if ref.file in rules_data:
             continue
+        outside = _outside_problem(ref.file)
+        if outside:
+            diags.append(diag("E308", f"规则文件“{ref.file}”{outside}", ref.loc, "file",
+                              hint="规则文件要放在支部目录里，写相对路径，如 rules/xingshi.yaml"))
+            continue
         path = root / ref.file
-        if not path.is_file():
+        if not _is_file(path):
             diags.append(diag("E308", f"规则文件“{ref.file}”不存在", ref.loc, "file",
                               hint="检查路径，或用 jifen presets 查看可用的预设方案"))
             continue
@@ -278,10 +321,14 @@ def load_branch(root: Path) -> tuple[Ledger, list[Diagnostic]]:
     for rel in rels:
         data = parsed[rel][0]
         if rel.startswith("events/"):
-            if not EVENT_FILE.match(rel):
+            m = EVENT_FILE.match(rel)
+            if not m or not 1 <= int(m[3]) <= 12:
                 diags.append(Diagnostic("E207", f"事件文件名“{rel}”不合规", rel,
                                         hint="应为 events/年份/年份-月份.yaml，如 events/2019/2019-01.yaml"))
                 continue
+            if m[1] != m[2]:
+                diags.append(Diagnostic("E207", f"月份文件 {rel} 放错了年份目录", rel,
+                                        hint=f"应放在 events/{m[2]}/ 下"))
             entries.extend(_build_entries(rel, data, diags))
         elif rel.startswith(("evaluations/", "objections/")):
             m = YEAR_FILE.match(rel)
@@ -302,19 +349,30 @@ def load_branch(root: Path) -> tuple[Ledger, list[Diagnostic]]:
     return ledger, diags
 
 
+def _key_hint(key) -> str | None:
+    """Hints for keys mangled by full-width typing (全角空格 indentation, ：)."""
+    if not isinstance(key, str):
+        return None
+    if key.startswith("\u3000") or key.startswith(" "):
+        return "这一行用全角空格缩进了：缩进只能用半角空格，请切换到英文输入法重新输入空格"
+    if "：" in key:
+        return "键和值之间的冒号要用英文冒号“:”加空格，不能用全角冒号“：”"
+    return None
+
+
 def _top(data, rel: str, key: str, diags, what: str):
     """The list under ``key`` in a file that should be ``{key: [...]}``."""
     if data is None:
         return []  # empty file or only comments: nothing recorded
     if not isinstance(data, dict):
-        diags.append(Diagnostic("E201", f"文件顶层应为键值，内含“{key}:”列表", rel,
-                                hint=f"文件应写作：\n{key}:\n  - ..."))
+        diags.append(Diagnostic("E201", f"文件顶层应为键值，内含“{key}:”列表，实际是{V._describe(data)}", rel,
+                                hint=f"文件第一行写“{key}:”，下面每项以“  - ”开头"))
         return []
     extra = [k for k in data if k != key]
     for k in extra:
         near = V.suggest(str(k), [key], 1)
-        diags.append(diag("E203", f"未知字段“{k}”", Loc(rel), k,
-                          hint=f"是不是“{near[0]}”？" if near else f"此文件只应有“{key}:”"))
+        hint = _key_hint(k) or (f"是不是“{near[0]}”？" if near else f"此文件只应有“{key}:”")
+        diags.append(diag("E203", f"未知字段“{V.show(k)}”", Loc(rel), k, hint=hint))
     items = data.get(key)
     if items is None:
         return []
@@ -326,8 +384,10 @@ def _top(data, rel: str, key: str, diags, what: str):
 
 def _build_settings(data, diags) -> Settings | None:
     loc = Loc(BRANCH_FILE)
-    if data is None and not any(d.file == BRANCH_FILE for d in diags):
-        diags.append(Diagnostic("E202", f"{BRANCH_FILE} 是空的", BRANCH_FILE))
+    if data is None:
+        if not any(d.file == BRANCH_FILE and d.is_error for d in diags):
+            diags.append(Diagnostic("E202", f"{BRANCH_FILE} 是空的", BRANCH_FILE, line=1,
+                                    hint="至少要写 name（支部名称）和 rules（积分规则）"))
         return None
     rec = read_record(data, loc, SETTINGS_FIELDS, "支部设置", diags)
     if rec is None:
@@ -367,7 +427,9 @@ def _build_members(data, diags) -> list[Member]:
         loc = Loc(MEMBERS_FILE, ("members", i))
         rec = read_record(raw, loc, MEMBER_FIELDS, "党员", diags)
         if rec is None:
-            continue
+            rec = _member_placeholder(raw)
+            if rec is None:
+                continue
         exempt = investigation = None
         if rec["exempt"]:
             e = read_record(rec["exempt"], loc.child("exempt"), EXEMPT_FIELDS, "免于积分管理", diags)
@@ -387,6 +449,27 @@ def _build_members(data, diags) -> list[Member]:
     return out
 
 
+def _member_placeholder(raw) -> dict | None:
+    """A member record with a broken required field (name, category) but a usable id is
+    kept, so that its entries are not all reported as "unknown member" as well."""
+    if not isinstance(raw, dict):
+        return None
+    mid, problem = V.parse_id(raw.get("id"))
+    if mid is None or (problem and problem.severity == "error"):
+        return None
+    out = {name: spec.default for name, spec in MEMBER_FIELDS.items()}
+    for name, spec in MEMBER_FIELDS.items():
+        if raw.get(name) is not None:
+            value, problem = spec.parse(raw[name])
+            if value is not None and not (problem and problem.severity == "error"):
+                out[name] = value
+    out["id"] = mid
+    out["name"] = out["name"] if isinstance(out["name"], str) and out["name"].strip() else mid
+    out["category"] = out["category"] if isinstance(out["category"], str) else ""
+    out["exempt"] = out["investigation"] = None
+    return out
+
+
 def _build_entries(rel: str, data, diags) -> list[Entry]:
     out = []
     for i, raw in enumerate(_top(data, rel, "entries", diags, "积分条目")):
@@ -399,7 +482,7 @@ def _build_entries(rel: str, data, diags) -> list[Entry]:
             diags.append(diag("E204", f"次数应为正数，实际是 {times}", loc, "times"))
             times = None
         out.append(Entry(id=rec["id"], date=rec["date"], member=rec["member"], item=rec["item"],
-                         times=times if times is not None else Entry.times,
+                         times=times if times is not None else Decimal(1),
                          quantity=rec["quantity"], points=rec["points"], level=rec["level"],
                          subject=rec["subject"], note=rec["note"] or "", by=rec["by"],
                          status=rec["status"] or CONFIRMED, corrects=rec["corrects"],
@@ -427,7 +510,7 @@ def _build_evaluations(rel: str, year: int, data, diags) -> list[Evaluation]:
                     diags.append(diag("E206", f"票数“{n}”应为非负整数", loc, "votes", group, option))
                     continue
                 votes[str(group)][str(option)] = count
-        if not votes and rec["band"] is None and rec["score"] is None:
+        if isinstance(raw, dict) and all(raw.get(k) is None for k in ("votes", "band", "score")):
             diags.append(diag("E202", "评议结果应给出 votes（票数）、band（档次）或 score（得分）之一", loc))
         out.append(Evaluation(year=year, member=rec["member"], votes=votes, band=rec["band"],
                               score=rec["score"], note=rec["note"] or "", loc=loc))
@@ -477,17 +560,43 @@ def _mapping_under(data, rel, key, diags):
     return value
 
 
+_DOTS = re.compile(r"[\s\u00b7\u2022\u2027\u2219\u22c5\u30fb\uff65\uff0e.]+")
+
+
+def name_key(name: str) -> str:
+    """A name with spaces and middle-dot variants removed (阿卜杜拉 · 艾力 → 阿卜杜拉艾力)."""
+    import unicodedata
+
+    return _DOTS.sub("", unicodedata.normalize("NFKC", name))
+
+
 def _resolve_member_names(ledger: Ledger, diags: list[Diagnostic]) -> None:
     """Entries, evaluations and objections may name a member instead of giving the id;
-    a unique name is replaced by the id, an ambiguous one is reported (E307)."""
+    a unique name is replaced by the id, an ambiguous one is reported (E307).  A name
+    written with other spacing or another middle dot (阿卜杜拉.艾力, 张 三) is accepted
+    with a warning when it matches exactly one member."""
     ids = {m.id for m in ledger.members}
     by_name: dict[str, list[str]] = {}
+    by_key: dict[str, list[Member]] = {}
     for m in ledger.members:
         by_name.setdefault(m.name, []).append(m.id)
+        by_key.setdefault(name_key(m.name), []).append(m)
     records = [(e, "member") for e in ledger.entries] + [(ev, "member") for ev in ledger.evaluations]
     for rec, attr in records:
         value = getattr(rec, attr)
-        if value in ids or value not in by_name:
+        if value in ids:
+            continue
+        if value not in by_name:
+            similar = by_key.get(name_key(value), [])
+            if len(similar) == 1 and name_key(value):
+                m = similar[0]
+                setattr(rec, attr, m.id)
+                diags.append(diag("W302", f"姓名“{value}”与花名册中的“{m.name}”写法不同，已按 {m.id} / {m.name} 读取",
+                                  rec.loc, attr, hint=f"建议照花名册写作“{m.name}”或写编号 {m.id}",
+                                  severity="warning"))
+            elif len(similar) > 1:
+                diags.append(diag("E307", f"姓名“{value}”对应多名党员", rec.loc, attr,
+                                  hint="请改用编号：" + "、".join(f"{m.id} / {m.name}" for m in similar)))
             continue
         candidates = by_name[value]
         if len(candidates) == 1:

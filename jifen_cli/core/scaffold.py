@@ -55,7 +55,16 @@ def create_branch(target: Path, preset: str = "xingshi", name: str = "某某党�
     if target.exists() and any(target.iterdir()):
         raise JifenError(f"目录“{target}”不是空的", exit_code=1,
                          hint="请指定一个新目录或空目录")
-    rules = preset_text(preset)  # raises JifenError for an unknown preset
+    try:
+        rules = preset_text(preset)
+    except KeyError as exc:
+        from .presets import list_presets
+        from .values import suggest
+
+        labels = [label for label, _, _ in list_presets()]
+        near = suggest(preset, labels, 1)
+        raise JifenError(f"没有名为“{preset}”的预设方案", exit_code=2,
+                         hint=(f"是不是“{near[0]}”？" if near else "") + "用 jifen presets 查看全部") from exc
     classes = _classes(rules)
     start = start or date(date.today().year, 1, 1)
     files = {

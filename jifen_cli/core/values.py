@@ -37,6 +37,17 @@ def _to_halfwidth(text: str) -> tuple[str, bool]:
     return converted, converted != text
 
 
+#: numbers beyond this are typing mistakes (points, hours and app points are far smaller)
+MAX_NUMBER = Decimal(10) ** 9
+
+
+def show(value, limit: int = 40) -> str:
+    """User text for a message: shortened (control characters are made inert by
+    Diagnostic.format)."""
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def _describe(value) -> str:
     if isinstance(value, dict):
         return "键值（映射）"
@@ -46,7 +57,7 @@ def _describe(value) -> str:
         return "真假值"
     if value is None:
         return "空值"
-    return f"“{value}”"
+    return f"“{show(value)}”"
 
 
 def parse_date(value) -> tuple[date | None, Problem | None]:
@@ -59,9 +70,9 @@ def parse_date(value) -> tuple[date | None, Problem | None]:
         try:
             day = date(int(m[1]), int(m[2]), int(m[3]))
         except ValueError:
-            return None, Problem("E205", f"日期“{value}”不存在", "检查月份和日子")
+            return None, Problem("E205", f"日期“{show(value)}”不存在", "检查月份和日子")
         if fullwidth:
-            return day, Problem("W201", f"日期“{value}”含全角字符，已按 {day.isoformat()} 读取",
+            return day, Problem("W201", f"日期“{show(value)}”含全角字符，已按 {day.isoformat()} 读取",
                                 "建议改为半角：" + day.isoformat(), WARNING)
         return day, None
     m = _LOOSE_DATE.match(text)
@@ -70,8 +81,8 @@ def parse_date(value) -> tuple[date | None, Problem | None]:
             suggestion = date(int(m[1]), int(m[2]), int(m[3])).isoformat()
         except ValueError:
             suggestion = "2019-01-15"
-        return None, Problem("E205", f"日期“{value}”格式不对", f"请写作 {suggestion}（年-月-日，月和日两位）")
-    return None, Problem("E205", f"“{value}”不是日期", "日期写作 2019-01-15")
+        return None, Problem("E205", f"日期“{show(value)}”格式不对", f"请写作 {suggestion}（年-月-日，月和日两位）")
+    return None, Problem("E205", f"“{show(value)}”不是日期", "日期写作 2019-01-15")
 
 
 _CHINESE_NUMBERS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
@@ -82,23 +93,29 @@ def parse_decimal(value) -> tuple[Decimal | None, Problem | None]:
     if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
         return None, Problem("E206", f"应为数字，实际是{_describe(value)}", "例如 -2 或 0.5")
     if isinstance(value, int):
+        if abs(value) >= MAX_NUMBER:
+            return None, Problem("E206", f"数字 {show(value)} 过大", "检查是否多打了数字")
         return Decimal(value), None
+    if len(str(value)) > 60:
+        return None, Problem("E206", f"“{show(value)}”不是数字", "只写阿拉伯数字，例如 -2 或 0.5")
     text, fullwidth = _to_halfwidth(str(value).strip())
     if text.endswith("分"):
         text = text[:-1].strip()
     if _DECIMAL.match(text):
         number = Decimal(text)
+        if abs(number) >= MAX_NUMBER:
+            return None, Problem("E206", f"数字“{show(value)}”过大", "检查是否多打了数字")
         if fullwidth:
-            return number, Problem("W202", f"数字“{value}”含全角字符，已按 {number} 读取",
+            return number, Problem("W202", f"数字“{show(value)}”含全角字符，已按 {number} 读取",
                                    f"建议改为半角：{number}", WARNING)
         if str(value).strip().endswith("分"):
-            return number, Problem("W202", f"数字“{value}”带了“分”字，已按 {number} 读取",
+            return number, Problem("W202", f"数字“{show(value)}”带了“分”字，已按 {number} 读取",
                                    f"只写数字即可：{number}", WARNING)
         return number, None
     hint = "只写阿拉伯数字，例如 -2 或 0.5"
     if text and all(ch in _CHINESE_NUMBERS or ch in "负分" for ch in text):
         hint = "请用阿拉伯数字，例如“两分”写作 2，扣分写作负数 -2"
-    return None, Problem("E206", f"“{value}”不是数字", hint)
+    return None, Problem("E206", f"“{show(value)}”不是数字", hint)
 
 
 def parse_int(value) -> tuple[int | None, Problem | None]:
@@ -106,7 +123,7 @@ def parse_int(value) -> tuple[int | None, Problem | None]:
     if number is None:
         return None, problem
     if number != number.to_integral_value():
-        return None, Problem("E206", f"“{value}”应为整数", "例如 5")
+        return None, Problem("E206", f"“{show(value)}”应为整数", "例如 5")
     return int(number), problem
 
 
@@ -123,11 +140,17 @@ def parse_id(value) -> tuple[str | None, Problem | None]:
     text, problem = parse_text(value)
     if text is None:
         return None, problem
+    import unicodedata
+
     half, fullwidth = _to_halfwidth(text.strip())
+    normal = unicodedata.normalize("NFKC", half).strip()  # full-width letters: Ｍ００１ → M001
+    fullwidth = fullwidth or normal != half
+    half = normal
     if not half:
         return None, Problem("E204", "编号不能为空")
     if fullwidth:
-        return half, Problem("W203", f"编号“{text}”含全角字符，已按“{half}”读取", None, WARNING)
+        return half, Problem("W203", f"编号“{show(text)}”含全角字符，已按“{half}”读取",
+                             f"建议改为半角：{half}", WARNING)
     return half, None
 
 

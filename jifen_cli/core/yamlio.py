@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 
 import yaml
@@ -48,7 +49,16 @@ class PlainLoader(_BaseLoader):
             line, col = _mark(node)
             raise YamlProblem("E104", "不支持 YAML 锚点/别名（& 与 *）", line, col,
                               "请把内容直接写出来，不要用 & 和 * 引用")
-        return super().construct_object(node, deep=deep)
+        try:
+            return super().construct_object(node, deep=deep)
+        except (YamlProblem, yaml.YAMLError, RecursionError):
+            raise
+        except (ValueError, KeyError, TypeError, OverflowError, ArithmeticError):
+            # an explicit tag whose text does not fit it: "!!int abc", "!!bool maybe"
+            line, col = _mark(node)
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            raise YamlProblem("E201", f"“{_short(getattr(node, 'value', ''))}”不能按标签 {tag} 读取",
+                              line, col, "去掉 !! 开头的标签，直接写值") from None
 
     def construct_mapping(self, node, deep=False):
         if not isinstance(node, yaml.MappingNode):
@@ -57,42 +67,60 @@ class PlainLoader(_BaseLoader):
         for key_node, _ in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 line, col = _mark(key_node)
-                raise YamlProblem("E104", "不支持 YAML 合并键（<<）", line, col)
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-            if key is not None and key in seen:
+                raise YamlProblem("E104", "不支持 YAML 合并键（<<）", line, col,
+                                  "请把要合并的字段逐个写出来")
+            if not isinstance(key_node, yaml.ScalarNode):
                 line, col = _mark(key_node)
-                raise YamlProblem("E107", f"键“{key}”重复（第 {seen[key]} 行已出现）", line, col,
+                raise YamlProblem("E201", "键不能是列表或键值", line, col,
+                                  "键只能是一个词，如 member；值里有 [ ] { } 时请加引号")
+            key = key_node.value
+            if key in seen:
+                line, col = _mark(key_node)
+                raise YamlProblem("E107", f"键“{_short(key)}”重复（第 {seen[key]} 行已出现）", line, col,
                                   "同一层里每个键只能写一次")
-            if key is not None:
-                seen[key] = key_node.start_mark.line + 1
+            seen[key] = key_node.start_mark.line + 1
         return super().construct_mapping(node, deep=deep)
 
     def construct_undefined(self, node):
         line, col = _mark(node)
-        raise YamlProblem("E104", f"不允许的 YAML 标签 {node.tag}", line, col,
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        raise YamlProblem("E104", f"不允许的 YAML 标签 {_short(tag)}", line, col,
                           "积分台账只能写普通文字、数字、列表和键值")
+
+    def construct_plain_int(self, node):
+        # only plain decimal integers are numbers (no 0x10, 017 octal, 1:30 base 60, 1_000)
+        return int(self.construct_scalar(node))
+
+
+def _short(text, limit: int = 40) -> str:
+    text = str(text)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 PlainLoader.add_constructor(None, PlainLoader.construct_undefined)
-# plain scalars: keep only null/bool/int resolution; dates and decimals stay strings
+# plain scalars: keep only null/bool/int resolution; dates and decimals stay strings;
+# YAML 1.1 booleans like "yes"/"no"/"on"/"off" surprise people: keep only true/false;
+# "=" (the obscure !!value) and "<<" outside a key are plain text
+_DROP = ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool",
+         "tag:yaml.org,2002:int", "tag:yaml.org,2002:value", "tag:yaml.org,2002:yaml")
 PlainLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers
-            if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:float")]
+    first: [(tag, rx) for tag, rx in resolvers if tag not in _DROP]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-# YAML 1.1 booleans like "yes"/"no"/"on"/"off" surprise people; keep only true/false
-PlainLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in PlainLoader.yaml_implicit_resolvers.items()
-}
+PlainLoader.yaml_implicit_resolvers = {k: v for k, v in PlainLoader.yaml_implicit_resolvers.items() if v}
 import re as _re  # noqa: E402
 
 PlainLoader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", _re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+# at most 18 digits: longer digit strings stay text, and values.parse_decimal refuses them
+PlainLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", _re.compile(r"^[-+]?(?:0|[1-9][0-9]{0,17})$"), list("-+0123456789"))
+PlainLoader.add_constructor("tag:yaml.org,2002:int", PlainLoader.construct_plain_int)
 # explicit "!!float"/"!!timestamp" tags still go through: make them strings as well
 PlainLoader.add_constructor("tag:yaml.org,2002:float", PlainLoader.construct_yaml_str)
 PlainLoader.add_constructor("tag:yaml.org,2002:timestamp", PlainLoader.construct_yaml_str)
-for _tag in ("binary", "set", "omap", "pairs"):
+PlainLoader.add_constructor("tag:yaml.org,2002:merge", PlainLoader.construct_yaml_str)
+for _tag in ("binary", "set", "omap", "pairs", "value", "yaml"):
     PlainLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", PlainLoader.construct_undefined)
 
 
@@ -103,6 +131,16 @@ def decode(raw: bytes) -> tuple[str, str | None]:
         return raw[len(codecs.BOM_UTF8):].decode("utf-8"), None
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return raw.decode("utf-16"), "UTF-16"
+    # UTF-16 without a BOM: ASCII characters leave every other byte zero (and those
+    # zero bytes would still be valid UTF-8, so look before trying UTF-8)
+    if b"\x00" in raw and len(raw) >= 4 and len(raw) % 2 == 0:
+        even, odd = raw[0::2], raw[1::2]
+        for zeros, other, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+            if zeros.count(0) * 10 >= len(zeros) * 3 and other.count(0) == 0:
+                try:
+                    return raw.decode(codec), "UTF-16"
+                except UnicodeDecodeError:
+                    break
     try:
         return raw.decode("utf-8"), None
     except UnicodeDecodeError:
@@ -139,7 +177,60 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Diagnostic]]:
 
 
 def parse_text(text: str, rel: str) -> tuple[object, list[Diagnostic]]:
-    """Parse YAML text into plain data; syntax errors become diagnostics."""
+    """Parse YAML text into plain data; syntax errors become diagnostics.
+
+    A key followed by a full-width colon (``date：2019-01-15``) makes the YAML invalid;
+    when replacing such colons with ``: `` makes the file parse, the data is accepted
+    with a warning per line (W102); otherwise the original error is reported."""
+    data, diags = _parse_once(text, rel)
+    if "：" not in text or (diags and diags[0].code != "E103"):
+        return data, diags
+    fixed, lines = _fix_fullwidth_colons(text)
+    if not lines:
+        return data, diags
+    data2, diags2 = _parse_once(fixed, rel)
+    if diags2:
+        if diags:
+            d = diags[0]
+            if d.line in lines or not d.hint:
+                d.hint = ((d.hint + "；") if d.hint else "") + "键和值之间的冒号要用英文冒号“:”，不能用全角冒号“：”"
+        return data, diags
+    warns = [Diagnostic("W102", f"第 {n} 行键后面用了全角冒号“：”，已按英文冒号读取", rel, line=n, col=1,
+                        hint="建议改为英文冒号加空格，如 date: 2019-01-15", severity=WARNING)
+             for n in lines]
+    return data2, warns
+
+
+#: ``  - key：value`` — a plain key (letters, digits, _, CJK) then a full-width colon
+_FW_KEY = re.compile(r"^(\s*(?:-\s+)*)([A-Za-z_\u4e00-\u9fff][\w\u4e00-\u9fff]*)[ \t]*：[ \t\u3000]*")
+
+
+_BLOCK_START = re.compile(r"[:\-]\s*[|>][-+0-9]*\s*(?:#.*)?$")
+
+
+def _fix_fullwidth_colons(text: str) -> tuple[str, list[int]]:
+    """Lines ``key：value`` rewritten as ``key: value`` (not inside ``|``/``>`` blocks)."""
+    out, changed = [], []
+    block_indent = None  # indentation of the line that opened a block scalar
+    for n, line in enumerate(text.split("\n"), 1):
+        stripped = line.strip()
+        indent = len(line) - len(line.lstrip(" "))
+        if block_indent is not None:
+            if not stripped or indent > block_indent:
+                out.append(line)
+                continue
+            block_indent = None
+        m = _FW_KEY.match(line)
+        if m:
+            line = f"{m[1]}{m[2]}: " + line[m.end():]
+            changed.append(n)
+        if _BLOCK_START.search(line):
+            block_indent = indent
+        out.append(line)
+    return "\n".join(out), changed
+
+
+def _parse_once(text: str, rel: str) -> tuple[object, list[Diagnostic]]:
     try:
         return yaml.load(text, Loader=PlainLoader), []
     except YamlProblem as p:
@@ -150,10 +241,68 @@ def parse_text(text: str, rel: str) -> tuple[object, list[Diagnostic]]:
         col = mark.column + 1 if mark else None
         msg, hint = _explain_yaml_error(exc, text, mark)
         return None, [Diagnostic("E103", msg, rel, line=line, col=col, hint=hint)]
-    except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
-        return None, [Diagnostic("E103", f"YAML 语法错误：{exc}", rel)]
+    except yaml.reader.ReaderError as exc:
+        line, col = _line_col(text, exc.position)
+        char = exc.character
+        code = f"U+{char:04X}" if isinstance(char, int) else repr(char)
+        return None, [Diagnostic("E102", f"文件含有不可见的控制字符（{code}）", rel, line=line, col=col,
+                                 hint="删除这个字符；它常来自从网页或聊天软件复制的文字")]
+    except yaml.YAMLError:  # pragma: no cover - other unmarked errors are rare
+        return None, [Diagnostic("E103", "YAML 语法错误（无法确定位置）", rel,
+                                 hint="请检查引号、冒号和缩进")]
     except RecursionError:
-        return None, [Diagnostic("E104", "YAML 嵌套层数过深", rel)]
+        return None, [Diagnostic("E104", "YAML 嵌套层数过深", rel, hint="台账的列表和键值最多嵌套几层")]
+
+
+def _line_col(text: str, position) -> tuple[int | None, int | None]:
+    if not isinstance(position, int) or position < 0:
+        return None, None
+    if _BaseLoader is not getattr(yaml, "SafeLoader", None):
+        # libyaml reads UTF-8 bytes: its position is a byte offset
+        head = text.encode("utf-8", "surrogatepass")[:position].decode("utf-8", "ignore")
+    else:  # pragma: no cover - pure-Python PyYAML counts characters
+        head = text[:position]
+    line = head.count("\n") + 1
+    return line, len(head) - (head.rfind("\n") + 1) + 1
+
+
+#: PyYAML's problem texts → (Chinese message, hint); the first match wins
+_YAML_PROBLEMS = [
+    ("found invalid Unicode character escape code", "双引号里的 \\u 转义不是有效字符",
+     "双引号里的反斜杠 \\ 要写成 \\\\，或改用单引号"),
+    ("found unknown escape character", "双引号里有无法识别的反斜杠转义",
+     "双引号里的反斜杠 \\ 要写成 \\\\，或改用单引号"),
+    ("expected escape sequence", "双引号里的转义写法不对", "双引号里的反斜杠 \\ 要写成 \\\\，或改用单引号"),
+    ("unexpected end of stream", "引号没有闭合", "检查这一行或上面几行的引号是否成对"),
+    ("found unexpected document separator", "引号没有闭合", "检查这一行或上面几行的引号是否成对"),
+    ("found a tab character", "缩进里有制表符（Tab）", "YAML 只能用空格缩进，请把 Tab 换成两个空格"),
+    ("did not find expected ',' or ']'", "方括号 [ ] 没有闭合，或列表项之间缺少逗号", "例如 posts: [支部书记, 组织委员]"),
+    ("did not find expected ',' or '}'", "花括号 { } 没有闭合，或项之间缺少逗号", "例如 {member: M001, item: absent}"),
+    ("did not find expected '-' indicator", "列表缩进不一致", "同一列表的每一项都以“- ”开头并且对齐"),
+    ("found undefined alias", "不支持 YAML 别名（*）", "请把内容直接写出来，不要用 & 和 * 引用"),
+    ("but found another document", "一个文件里只能有一份内容（不要用 --- 分隔多份）", "删除 --- 及其后的内容，或分成两个文件"),
+    ("found unknown directive", "无法识别的 % 指令", "以 % 开头的行请删除或加引号"),
+    ("found incompatible YAML document", "不支持的 YAML 版本", "删除 %YAML 开头的行"),
+    ("found duplicate", "% 指令重复", "删除 % 开头的行"),
+    ("expected the node content", "这里缺少内容（括号或引号没有闭合？）", "检查 [ ] { } 和引号是否成对"),
+    ("did not find expected node content", "这里缺少内容（括号或引号没有闭合？）", "检查 [ ] { } 和引号是否成对"),
+    ("but found", "标签与内容不符", "去掉 !! 开头的标签"),
+    ("expected <document start>", "文件开头的缩进不对", "顶层的键要顶格写，不要有空格"),
+    ("found character that cannot start any token", "这里的字符不能作为值的开头",
+     "以 @ ` % 等符号开头的文字请加引号，如 note: \"@张三\""),
+    ("found unexpected ':'", "这里不能出现冒号", "值里含有冒号时请给整个值加引号"),
+    ("could not find expected ':'", "缺少冒号", "键和值之间要写英文冒号加空格，如 member: M001"),
+    ("expected alphabetic or numeric character", "锚点或别名的写法不对", "以 & 或 * 开头的文字请加引号"),
+    ("did not find URI escaped octet", "标签写法不对", "去掉 ! 开头的标签，或给值加引号"),
+    ("expected URI", "标签写法不对", "去掉 ! 开头的标签，或给值加引号"),
+    ("expected '>'", "标签写法不对", "去掉 ! 开头的标签，或给值加引号"),
+    ("expected a comment or a line break", "这一行末尾多了内容", "多余内容请删除，或给整个值加引号"),
+    ("expected chomping or indentation indicators", "| 或 > 后面的写法不对", "多行文字写作 note: | 然后换行缩进"),
+    ("expected indentation indicator", "| 或 > 后面的写法不对", "多行文字写作 note: | 然后换行缩进"),
+    ("block sequence entries are not allowed", "这里不能开始一个列表", "“- ”开头的列表项要另起一行并缩进"),
+    ("expected a single document", "一个文件里只能有一份内容（不要用 --- 分隔多份）", "删除 --- 及其后的内容"),
+    ("found a BOM", "文件中间有字节顺序标记（BOM）", "删除这个不可见字符"),
+]
 
 
 def _explain_yaml_error(exc, text: str, mark) -> tuple[str, str | None]:
@@ -163,20 +312,26 @@ def _explain_yaml_error(exc, text: str, mark) -> tuple[str, str | None]:
         lines = text.splitlines()
         if 0 <= mark.line < len(lines):
             line_text = lines[mark.line]
-    if "\t" in line_text or "found character '\\t'" in problem:
+    indent = line_text[: len(line_text) - len(line_text.lstrip(" \t\u3000"))]
+    if "\t" in indent or "found character '\\t'" in problem or "found a tab character" in problem:
         return "YAML 语法错误：缩进里有制表符（Tab）", "YAML 只能用空格缩进，请把 Tab 换成两个空格"
-    if "quoted scalar" in problem or "unexpected end of stream" in problem:
-        return "YAML 语法错误：引号没有闭合", "检查这一行或上面几行的引号是否成对"
+    if "\u3000" in indent:
+        return "YAML 语法错误：缩进里有全角空格", "缩进只能用半角空格，请切换到英文输入法重新输入空格"
+    for needle, message, hint in _YAML_PROBLEMS:
+        if needle in problem:
+            return f"YAML 语法错误：{message}", hint
     if "mapping values are not allowed" in problem:
-        if "：" in line_text or ":" in line_text:
+        if ":" in line_text:
             return ("YAML 语法错误：这里不能出现冒号", "值里含有英文冒号时请给整个值加引号；"
                     "键和值之间要用英文冒号加空格，如 note: \"...\"")
         return "YAML 语法错误：缩进不对或缺少空格", "检查键名后面是否是英文冒号加一个空格"
     if "did not find expected key" in problem or "expected <block end>" in problem:
         return "YAML 语法错误：缩进不一致", "同一层的字段要对齐；列表项以“- ”开头"
-    if "could not find expected ':'" in problem:
-        return "YAML 语法错误：缺少冒号", "键和值之间要写英文冒号加空格，如 member: M001"
-    return f"YAML 语法错误：{problem.strip()}", None
+    if "quoted scalar" in problem:
+        return "YAML 语法错误：引号内的文字有误", "检查这一行或上面几行的引号是否成对"
+    if "：" in line_text:
+        return "YAML 语法错误：格式不对", "键和值之间的冒号要用英文冒号“:”，不能用全角冒号“：”"
+    return "YAML 语法错误：无法理解这一处", "请检查引号、冒号和缩进（同一层要对齐，键后是英文冒号加空格）"
 
 
 def read_data(path: Path, rel: str) -> tuple[object, list[Diagnostic]]:
@@ -203,7 +358,7 @@ def _walk(node, path):
     for i, key in enumerate(path):
         if isinstance(node, yaml.MappingNode):
             for k, v in node.value:
-                if isinstance(k, yaml.ScalarNode) and k.value == str(key):
+                if isinstance(k, yaml.ScalarNode) and _same_key(k, key):
                     node = k if i == last else v
                     break
             else:
@@ -216,6 +371,17 @@ def _walk(node, path):
         else:
             return node
     return node
+
+
+_NULLS = ("", "~", "null", "Null", "NULL")
+
+
+def _same_key(node, key) -> bool:
+    if key is None:
+        return node.value in _NULLS and not node.style
+    if isinstance(key, bool):
+        return node.value.lower() == str(key).lower() and not node.style
+    return node.value == str(key)
 
 
 def locate_in_text(text: str, path: tuple) -> tuple[int, int] | None:

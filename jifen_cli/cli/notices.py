@@ -1,0 +1,270 @@
+"""Printed outputs: jifen month / quarter / half (公示), card (登记卡), form declare (申报表).
+
+Each command loads the branch, calls one function of :mod:`jifen_cli.render` and
+prints or writes the result.  jinja2 / tabulate / openpyxl are imported by the
+renderers only when a command runs.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import typer
+
+from jifen_cli.cli.app import BranchOption, branch_dir, fail
+from jifen_cli.core.diagnostics import EXIT_OK, EXIT_PROBLEMS
+
+_COMMON = """
+\b
+输出格式（--format）：text 终端表格（默认）、md Markdown（贴到微信群、公众号）、
+html 完整网页（浏览器打开后“打印”即为 A4 纸公示，可另存为 PDF）。
+用 -o 文件 写入文件，否则显示在屏幕上。
+"""
+
+MONTH_HELP = """生成月度党员积分公示（公示栏、微信群张贴用）。
+
+\b
+列出每名党员本月的积分条目（项目、分值、说明）、本月小计和本年累计，
+标出待认定的申报、正在核实的异议和更正过的条目；写明异议期（公示日期起
+branch.yaml 中 objection_days 天）、积分记录员和支部书记签字栏。
+本月没有记录的党员是否列出，由 branch.yaml 的 notice.show_empty_members 决定；
+notice.hide_sanction_notes 为 true 时，处分、否决类条目只写项目名称。
+""" + _COMMON + """
+
+示例：
+  jifen month 2019-01
+  jifen month 2019-01 --format html -o 2019年1月公示.html
+  jifen month 2019-01 --format md --date 2019-02-05
+  jifen month 2019-01 --as-of publish/2019-01      按公示时的台账重新生成
+"""
+
+QUARTER_HELP = """生成季度党员积分公示（按季度公示的支部用），内容同 jifen month。
+""" + _COMMON + """
+
+示例：
+  jifen quarter 2019-Q1
+  jifen quarter 2019-Q1 --format html -o 2019年第一季度公示.html
+"""
+
+HALF_HELP = """生成半年党员积分公示（按半年公示的支部用），内容同 jifen month。
+""" + _COMMON + """
+
+示例：
+  jifen half 2019-H1
+  jifen half 2019-H2 --format md -o 2019年下半年公示.md
+"""
+
+CARD_HELP = """生成党员积分登记卡：积分办法的每个项目一行，1—12 月各一列，
+最后是年度得分、板块得分、年度总积分、排名和等次（参照种子 003 附件 2）。
+党员可写编号或姓名；年度默认台账中最近的年份。
+""" + _COMMON + """
+
+示例：
+  jifen card 王立新
+  jifen card M001 2019 --format html -o 王立新2019年积分卡.html
+"""
+
+FORM_HELP = """空白表格（打印后手工填写）。
+
+
+示例：
+  jifen form declare --format html -o 申报表.html
+"""
+
+DECLARE_FORM_HELP = """空白的月度党员积分申报表（参照种子 003 附件 1），打印后由党员填写。
+
+在支部目录中运行时，表头写上支部名称，并附本支部积分办法中可以申报的加分项目和分值；
+不在支部目录中时，生成通用的空白表。
+""" + _COMMON + """
+
+示例：
+  jifen form declare
+  jifen form declare --format html -o 申报表.html
+  jifen form declare -C 某支部 --format md
+"""
+
+FormatOption = typer.Option("text", "--format", "-f", help="输出格式：text（默认）、md、html",
+                            show_default=False)
+OutputOption = typer.Option(None, "-o", "--output", help="写入此文件（默认显示在屏幕上）",
+                            show_default=False)
+DateOption = typer.Option(None, "--date", help="公示日期 YYYY-MM-DD（默认今天），异议期从这天算起",
+                          show_default=False)
+AsOfOption = typer.Option(None, "--as-of", help="按某个提交、标签或日期（YYYY-MM-DD）时的台账生成",
+                          show_default=False)
+
+
+# --------------------------------------------------------------------------- helpers
+def _load(root: Path):
+    """The ledger of a branch directory; stops (exit 1) on errors that make any output
+    untrustworthy."""
+    from jifen_cli.core.loader import find_branch_root, load_branch
+
+    ledger, diags = load_branch(find_branch_root(root))
+    errors = [d for d in diags if d.is_error]
+    if errors:
+        from jifen_cli.core.yamlio import resolve_locations
+
+        resolve_locations(ledger.root, errors)
+        fail("台账有错误，不能生成", code=EXIT_PROBLEMS, diagnostics=errors,
+             hint="先用 jifen check 查看并修正")
+    return ledger
+
+
+def _with_ledger(branch: Path | None, as_of: str | None, fn):
+    root = branch_dir(branch)
+    if not as_of:
+        return fn(_load(root))
+    from jifen_cli.core import git
+
+    git.require_repo(root)
+    with git.checkout_at(root, as_of) as past:
+        return fn(_load(past))
+
+
+def _parse_date(text: str | None) -> date:
+    if not text:
+        return date.today()
+    from jifen_cli.core.values import parse_date
+
+    value, problem = parse_date(text)
+    if value is None:
+        fail(f"--date：{problem.message}", hint=problem.hint or "日期写作 2019-02-05")
+    return value
+
+
+def _period(text: str, kind: str, command: str):
+    from jifen_cli.core.periods import Period
+
+    try:
+        period = Period.parse(text)
+    except ValueError as exc:
+        fail(str(exc))
+    if period.kind != kind:
+        fail(f"jifen {command} 需要{_KIND_NAMES[kind]}，“{text}”是{period.label}",
+             hint=f"{period.label}请用：jifen {period.kind} {period.code}")
+    return period
+
+
+_KIND_NAMES = {"month": "月份（如 2019-01）", "quarter": "季度（如 2019-Q1）", "half": "半年（如 2019-H1）"}
+
+
+def _check_format(fmt: str, allowed=("text", "md", "html")) -> str:
+    f = (fmt or "").strip().lower()
+    if f == "markdown":
+        f = "md"
+    if f not in allowed:
+        fail(f"不支持的输出格式“{fmt}”", hint="可选：" + "、".join(allowed))
+    return f
+
+
+def emit(content: str | bytes, output: Path | None) -> None:
+    """Print the content, or write it to ``output`` (UTF-8; a partial file is never
+    left behind)."""
+    if output is None:
+        if isinstance(content, bytes):
+            fail("这种格式只能写入文件", hint="加 -o 文件名")
+        typer.echo(content, nl=False)
+        return
+    data = content if isinstance(content, bytes) else content.encode("utf-8")
+    output = Path(output)
+    if output.parent and not output.parent.exists():
+        fail(f"目录“{output.parent}”不存在")
+    tmp = output.with_name(f".{output.name}.tmp")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(output)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        fail(f"无法写入“{output}”：{exc.strerror or exc}")
+    typer.echo(f"已写入 {output}", err=True)
+
+
+def _notice(kind: str, command: str, period_text: str, fmt: str, output, on, as_of, branch):
+    from jifen_cli.render.notices import render_notice
+
+    fmt = _check_format(fmt)
+    period = _period(period_text, kind, command)
+    published_on = _parse_date(on)
+    content = _with_ledger(branch, as_of, lambda ledger: render_notice(ledger, period, fmt, published_on))
+    emit(content, output)
+    raise typer.Exit(EXIT_OK)
+
+
+# --------------------------------------------------------------------------- commands
+def register(app: typer.Typer) -> None:
+    @app.command("month", help=MONTH_HELP)
+    def month(
+        period: str = typer.Argument(..., metavar="月份", help="如 2019-01", show_default=False),
+        fmt: str = FormatOption,
+        output: Path = OutputOption,
+        on: str = DateOption,
+        as_of: str = AsOfOption,
+        branch: Path = BranchOption,
+    ):
+        _notice("month", "month", period, fmt, output, on, as_of, branch)
+
+    @app.command("quarter", help=QUARTER_HELP)
+    def quarter(
+        period: str = typer.Argument(..., metavar="季度", help="如 2019-Q1", show_default=False),
+        fmt: str = FormatOption,
+        output: Path = OutputOption,
+        on: str = DateOption,
+        as_of: str = AsOfOption,
+        branch: Path = BranchOption,
+    ):
+        _notice("quarter", "quarter", period, fmt, output, on, as_of, branch)
+
+    @app.command("half", help=HALF_HELP)
+    def half(
+        period: str = typer.Argument(..., metavar="半年", help="如 2019-H1", show_default=False),
+        fmt: str = FormatOption,
+        output: Path = OutputOption,
+        on: str = DateOption,
+        as_of: str = AsOfOption,
+        branch: Path = BranchOption,
+    ):
+        _notice("half", "half", period, fmt, output, on, as_of, branch)
+
+    @app.command("card", help=CARD_HELP)
+    def card(
+        member: str = typer.Argument(..., metavar="党员", help="编号或姓名", show_default=False),
+        year: int = typer.Argument(None, metavar="[年度]", help="如 2019（默认台账中最近的年份）",
+                                   show_default=False),
+        fmt: str = FormatOption,
+        output: Path = OutputOption,
+        as_of: str = AsOfOption,
+        branch: Path = BranchOption,
+    ):
+        from jifen_cli.render.cards import render_card
+
+        fmt = _check_format(fmt)
+
+        def build(ledger):
+            y = year or ledger.latest_year() or date.today().year
+            return render_card(ledger, member, y, fmt)
+
+        emit(_with_ledger(branch, as_of, build), output)
+        raise typer.Exit(EXIT_OK)
+
+    form = typer.Typer(help=FORM_HELP, no_args_is_help=True, rich_markup_mode=None,
+                       context_settings={"help_option_names": ["-h", "--help"]})
+
+    @form.command("declare", help=DECLARE_FORM_HELP)
+    def declare_form(
+        fmt: str = FormatOption,
+        output: Path = OutputOption,
+        branch: Path = BranchOption,
+    ):
+        from jifen_cli.render.cards import render_declaration_form
+
+        fmt = _check_format(fmt)
+        root = branch_dir(branch)
+        ledger = _load(root) if (root / "branch.yaml").is_file() or branch else None
+        emit(render_declaration_form(ledger, fmt), output)
+        raise typer.Exit(EXIT_OK)
+
+    app.add_typer(form, name="form", help=FORM_HELP)
+
+
+__all__ = ["register", "emit"]

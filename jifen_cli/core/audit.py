@@ -1,0 +1,441 @@
+"""The audit trail over git: publishing freezes a period, ``check_published`` reports
+changes made after publication, ``verify`` re-renders published notices, and the
+history of an entry or a member is read back from the commits (hand edits included).
+
+Tags: ``publish/<period>`` (``publish/2019-01``) when the branch is the top of its
+repository, ``publish/<dir>/<period>`` when it is a sub-directory ``<dir>`` of one.
+The annotated tag's message is the publish commit's subject, e.g.
+``jifen: publish 2019-01 on=2019-02-05 by=李四`` — ``on`` is the publication date
+printed on the notice, which ``verify`` needs to reproduce it byte for byte.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from . import git
+from .diagnostics import EXIT_PROBLEMS, Diagnostic, JifenError
+from .periods import Period
+from .writer import (Change, WriteResult, finish, format_message, month_file, parse_message,
+                     today)
+from .yamlio import parse_text
+
+PUBLISHED_DIR = "published"
+FORMATS = ("md", "html")
+
+
+# ------------------------------------------------------------------------- tags
+def _tag_prefix(root: Path) -> str:
+    pfx = git.prefix(root).strip("/")
+    return f"publish/{pfx}/" if pfx else "publish/"
+
+
+def publish_tag(root: Path, period: str) -> str:
+    return _tag_prefix(root) + str(period)
+
+
+def published_periods(root: Path) -> dict[str, str]:
+    """{period text: tag name} for every publish tag of this branch."""
+    pre = _tag_prefix(root)
+    out = {}
+    for t in git.list_tags(root, pre + "*"):
+        rest = t[len(pre):]
+        if "/" in rest:
+            continue
+        try:
+            Period.parse(rest)
+        except ValueError:
+            continue
+        out[rest] = t
+    return out
+
+
+def period_files(period: str) -> list[str]:
+    p = Period.parse(period)
+    return [month_file(date(p.year, m, 1)) for m in range(p.first_month, p.last_month + 1)]
+
+
+def published_files(period: str) -> list[str]:
+    return [f"{PUBLISHED_DIR}/{period}.{fmt}" for fmt in FORMATS]
+
+
+def _tag_field(root: Path, tag_name: str, key: str) -> str | None:
+    msg = git.tag_message(root, tag_name)
+    parsed = parse_message(msg.splitlines()[0]) if msg else None
+    return parsed.fields.get(key) if parsed else None
+
+
+def published_on(root: Path, tag_name: str) -> date | None:
+    """The publication date recorded in the publish tag (``on=``)."""
+    text = _tag_field(root, tag_name, "on")
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+# ------------------------------------------------------------------ entry diffing
+def _entries_of(text: str | bytes | None) -> dict[str, dict] | None:
+    """{id: raw record} of a month file's text; None when the file is absent or does
+    not parse (then any change counts)."""
+    if text is None:
+        return {}
+    if isinstance(text, bytes):
+        text = text.decode("utf-8-sig", "replace")
+    data, diags = parse_text(text, "")
+    if diags:
+        return None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        return None
+    out = {}
+    for i, rec in enumerate(data.get("entries") or []):
+        if isinstance(rec, dict):
+            out[str(rec.get("id", f"#{i}"))] = rec
+    return out
+
+
+def _index_of(text: str | None, entry_id: str) -> int | None:
+    if text is None:
+        return None
+    data, diags = parse_text(text, "")
+    if diags or not isinstance(data, dict):
+        return None
+    for i, rec in enumerate(data.get("entries") or []):
+        if isinstance(rec, dict) and str(rec.get("id")) == entry_id:
+            return i
+    return None
+
+
+def frozen_violations(before: dict | None, after: dict | None) -> dict[str, tuple[str, str | None]]:
+    """{entry id: (what happened, first changed key)} for every change from ``before``
+    (the published state) to ``after`` that is not purely an added correction entry."""
+    if before is None or after is None:
+        return {"*": ("文件无法解析", None)} if before != after else {}
+    out = {}
+    for eid, rec in before.items():
+        if eid not in after:
+            out[eid] = ("被删除", None)
+        elif after[eid] != rec:
+            keys = [k for k in dict.fromkeys(list(after[eid]) + list(rec))
+                    if rec.get(k) != after[eid].get(k)]
+            out[eid] = ("被修改（" + "、".join(map(str, keys)) + "）",
+                        keys[0] if keys[0] in after[eid] else None)
+    for eid, rec in after.items():
+        if eid not in before and not rec.get("corrects"):
+            out[eid] = ("公示后新增（不是更正条目）", None)
+    return out
+
+
+def _working_text(root: Path, rel: str, overrides: dict | None) -> str | None:
+    if overrides and rel in overrides:
+        return overrides[rel]
+    path = root / rel
+    try:
+        return path.read_bytes().decode("utf-8-sig", "replace")
+    except FileNotFoundError:
+        return None
+
+
+def _blame(root: Path, tag_name: str, rel: str, entry_id: str, final_value) -> list[git.Commit]:
+    """The commits after the tag that changed ``entry_id`` in ``rel`` (oldest first)."""
+    commits = git.commits_after(root, tag_name, rel)
+    prev = _entries_of(git.show_file(root, tag_name, rel))
+    found = []
+    for c in commits:
+        cur = _entries_of(git.show_file(root, c.sha, rel))
+        a = (prev or {}).get(entry_id) if prev is not None else "?"
+        b = (cur or {}).get(entry_id) if cur is not None else "?"
+        if a != b:
+            found.append(c)
+        prev = cur
+    return found
+
+
+def _describe(c: git.Commit) -> str:
+    return f"提交 {c.short}（作者 {c.author}，{c.when:%Y-%m-%d %H:%M}，“{c.subject}”）"
+
+
+def check_published(root: Path, overrides: dict[str, str] | None = None) -> list[Diagnostic]:
+    """E701 for every change to a published period's event files after its publish tag
+    that is not purely an added correction entry (naming the commit and its author, or
+    "未提交" for changes not yet committed); E702 for a published notice file changed
+    after its tag.  ``overrides`` = {file: text} stands for files about to be written.
+    Returns [] outside a git repository."""
+    root = Path(root)
+    if not git.is_repo(root) or git.head(root) is None:
+        return []
+    periods = published_periods(root)
+    if not periods:
+        return []
+    head_sha = git.head(root)
+    out: list[Diagnostic] = []
+    for period, shown in sorted(periods.items()):
+        tag_name = f"refs/tags/{shown}"
+        files = period_files(period)
+        watched = files + published_files(period)
+        changed = set(git.run_git(root, "diff", "--name-only", "--relative", tag_name, "--",
+                                  *watched).split())
+        changed |= {f for f in watched if (overrides and f in overrides)}
+        for rel in files:  # an event file that did not exist at the tag
+            if (root / rel).exists() and git.show_file(root, tag_name, rel) is None:
+                changed.add(rel)
+        for rel in files:
+            if rel not in changed:
+                continue
+            now_text = _working_text(root, rel, overrides)
+            before = _entries_of(git.show_file(root, tag_name, rel))
+            after = _entries_of(now_text)
+            problems = frozen_violations(before, after)
+            if not problems:
+                continue
+            head_entries = _entries_of(git.show_file(root, head_sha, rel))
+            for eid, (what, key) in problems.items():
+                blamed = _blame(root, tag_name, rel, eid, None)
+                uncommitted = (head_entries or {}).get(eid) != (after or {}).get(eid) \
+                    if head_entries is not None and after is not None else True
+                who = [_describe(c) for c in blamed]
+                if uncommitted:
+                    who.append("尚未提交的手工改动")
+                idx = _index_of(now_text, eid)
+                d = Diagnostic("E701", f"{period} 已公示（标签 {shown}），条目 {eid} 在公示后{what}："
+                               + "；".join(who or ["来源不明"]), rel,
+                               path=(("entries", idx) + ((key,) if key else ())) if idx is not None else (),
+                               hint="公示后的更正只能追加更正条目（jifen correct / jifen void）"
+                                    + (f"；撤销这次改动：git revert {blamed[-1].short}" if blamed else
+                                       f"；撤销未提交的改动：git checkout -- {rel}"))
+                out.append(d)
+        for rel in published_files(period):
+            if rel not in changed:
+                continue
+            blamed = git.commits_after(root, tag_name, rel)
+            at_tag = git.show_file(root, tag_name, rel)
+            now = (root / rel).read_bytes() if (root / rel).exists() else None
+            if at_tag == now:
+                continue
+            who = [_describe(c) for c in blamed]
+            if git.show_file(root, head_sha, rel) != now:
+                who.append("尚未提交的改动")
+            out.append(Diagnostic("E702", f"已公示的文件在公示（标签 {shown}）后被改动："
+                                  + "；".join(who or ["来源不明"]), rel,
+                                  hint=f"恢复公示原件：git checkout {shown} -- {rel}"))
+    return out
+
+
+# --------------------------------------------------------------------- rendering
+def render(ledger, period: str, fmt: str, on: date) -> str:
+    """The notice as ``render.notices.render_notice`` makes it."""
+    from jifen_cli.render.notices import render_notice
+
+    return render_notice(ledger, Period.parse(period), fmt, on)
+
+
+def publish(root: Path, period: str, *, by: str, on: date | None = None,
+            dry_run: bool = False) -> WriteResult:
+    """Render the notice of ``period`` (md and html), store it under ``published/``,
+    commit and tag ``publish/<period>``.  Must run inside ``writer.transaction``."""
+    from .checks import check_branch
+
+    period = Period.parse(period).code
+    tag_name = publish_tag(root, period)
+    if git.tag_commit(root, tag_name):
+        raise JifenError(f"{period} 已经公示过（标签 {tag_name}），不能重复公示", exit_code=EXIT_PROBLEMS,
+                         hint="公示后的更正用 jifen correct / jifen void；核对公示文件用 jifen verify")
+    dirty = [f for f in git.dirty_paths(root) if f.endswith((".yaml", ".yml"))]
+    if dirty:
+        raise JifenError("台账有尚未提交的改动，公示必须基于已提交的台账：" + "、".join(dirty),
+                         exit_code=EXIT_PROBLEMS,
+                         hint="先提交（git add -A && git commit -m \"说明\"）或撤销这些改动，再公示")
+    on = on or today()
+    ledger, diags = check_branch(root)
+    errors = [d for d in diags if d.is_error]
+    if errors:
+        raise JifenError("台账未通过检查，不能公示", errors, exit_code=EXIT_PROBLEMS,
+                         hint="先用 jifen check 查看并修正")
+    changes = []
+    for fmt, rel in zip(FORMATS, published_files(period)):
+        path = root / rel
+        old = path.read_bytes().decode("utf-8") if path.exists() else None
+        changes.append(Change(rel, old, render(ledger, period, fmt, on)))
+    from jifen_cli import __version__
+
+    msg = format_message("publish", period, {"on": on.isoformat(), "tag": tag_name,
+                                             "jifen": __version__, "by": by})
+    result = WriteResult("publish", period, changes, msg)
+    result = finish(root, result, by, dry_run, check=False)
+    if not dry_run:
+        git.tag(root, tag_name, msg)
+    return result
+
+
+@dataclass
+class VerifyItem:
+    period: str
+    tag: str
+    on: date | None
+    ok: bool
+    problems: list[Diagnostic] = field(default_factory=list)
+
+
+def verify(root: Path) -> list[VerifyItem]:
+    """Re-render every published notice from the ledger as of its tag and compare it
+    with the stored files (at the tag and in the working tree).  E702 for each
+    difference."""
+    from .loader import load_branch
+
+    root = Path(root)
+    git.require_repo(root)
+    items = []
+    from jifen_cli import __version__
+
+    for period, shown in sorted(published_periods(root).items()):
+        on = published_on(root, shown)
+        item = VerifyItem(period, shown, on, True)
+        items.append(item)
+        tag_name = f"refs/tags/{shown}"
+        if on is None:
+            item.problems.append(Diagnostic("E702", f"标签 {shown} 缺少公示日期（on=），无法复核"))
+            item.ok = False
+            continue
+        made_by = _tag_field(root, shown, "jifen")
+        with git.checkout_at(root, tag_name) as past:
+            ledger, _ = load_branch(past)
+            for fmt, rel in zip(FORMATS, published_files(period)):
+                rendered = render(ledger, period, fmt, on).encode("utf-8")
+                at_tag = git.show_file(root, tag_name, rel)
+                now = (root / rel).read_bytes() if (root / rel).exists() else None
+                if at_tag is None:
+                    item.problems.append(Diagnostic("E702", f"公示时没有保存 {rel}", rel))
+                elif rendered != at_tag:
+                    if made_by and made_by != __version__:
+                        why = (f"公示时用的是 jifen {made_by}，现在是 {__version__}，"
+                               "差异可能来自版本变化；请用公示时的版本复核")
+                    else:
+                        why = (f"公示时保存的文件可能被改过（例如改写了 git 历史）；核对："
+                               f"git show {shown}:{git.to_repo_path(root, rel)}")
+                    item.problems.append(Diagnostic(
+                        "E702", f"{rel} 与按公示时（{shown}）台账重新生成的公示不一致", rel,
+                        hint=why))
+                if now is None:
+                    item.problems.append(Diagnostic("E702", f"{rel} 已被删除", rel,
+                                                    hint=f"恢复：git checkout {shown} -- {rel}"))
+                elif at_tag is not None and now != at_tag:
+                    blamed = git.commits_after(root, tag_name, rel)
+                    who = [_describe(c) for c in blamed]
+                    if git.show_file(root, "HEAD", rel) != now:
+                        who.append("尚未提交的改动")
+                    item.problems.append(Diagnostic(
+                        "E702", f"{rel} 在公示后被改动：" + "；".join(who or ["来源不明"]), rel,
+                        hint=f"恢复公示原件：git checkout {shown} -- {rel}"))
+        item.ok = not item.problems
+    return items
+
+
+# ----------------------------------------------------------------------- history
+@dataclass
+class HistoryItem:
+    commit: git.Commit | None  # None: uncommitted changes in the working tree
+    by_jifen: bool  # made by a jifen command (parseable message) or by hand
+    changes: list[str]  # Chinese one-liners: what changed in the matching records
+
+
+def _records(text, key: str) -> dict[str, dict]:
+    if text is None:
+        return {}
+    if isinstance(text, bytes):
+        text = text.decode("utf-8-sig", "replace")
+    data, diags = parse_text(text, "")
+    if diags or not isinstance(data, dict):
+        return {}
+    return {str(r.get("id", i)): r for i, r in enumerate(data.get(key) or []) if isinstance(r, dict)}
+
+
+def _describe_change(kind: str, rid: str, a: dict | None, b: dict | None) -> str:
+    noun = "条目" if kind == "entries" else "异议"
+    if a is None:
+        extra = " ".join(f"{k}={v}" for k, v in b.items() if k != "id")
+        return f"新增{noun} {rid}：{extra}"
+    if b is None:
+        return f"删除{noun} {rid}"
+    keys = [k for k in dict.fromkeys(list(a) + list(b)) if a.get(k) != b.get(k)]
+    return f"修改{noun} {rid}：" + "，".join(f"{k} {a.get(k)!s} → {b.get(k)!s}" for k in keys)
+
+
+def history(root: Path, *, entry_id: str | None = None, member: str | None = None,
+            limit: int | None = None) -> list[HistoryItem]:
+    """Newest first: commits that changed the ledger, or only those touching one entry
+    (its record, the entries correcting it, objections against it) or one member's
+    entries.  Changes are read from the file contents, so hand edits made outside the
+    CLI show up like the CLI's own commits; uncommitted changes come first."""
+    root = Path(root)
+    git.require_repo(root)
+    paths = ["events", "objections"] if (entry_id or member) else None
+    commits = git.log(root, paths)
+    if limit and not (entry_id or member):
+        commits = commits[:limit]
+
+    related: set[str] = {entry_id} if entry_id else set()
+
+    def match(kind: str, rec: dict | None) -> bool:
+        if rec is None:
+            return False
+        if entry_id:
+            if kind == "entries":
+                return str(rec.get("id")) in related or str(rec.get("corrects")) in related
+            return str(rec.get("entry")) in related
+        if member:
+            return kind == "entries" and str(rec.get("member")) == member
+        return True
+
+    def diff(old_rev: str | None, new_text_of) -> list[str]:
+        lines = []
+        for f in files:
+            kind = "entries" if f.startswith("events/") else "objections" if f.startswith("objections/") else None
+            if kind is None:
+                continue
+            a = _records(git.show_file(root, old_rev, f) if old_rev else None, kind)
+            b = _records(new_text_of(f), kind)
+            for rid in dict.fromkeys(list(a) + list(b)):
+                ra, rb = a.get(rid), b.get(rid)
+                if ra == rb:
+                    continue
+                if kind == "entries" and entry_id and (match(kind, ra) or match(kind, rb)):
+                    related.add(rid)
+                if match(kind, ra) or match(kind, rb):
+                    lines.append(_describe_change(kind, rid, ra, rb))
+        return lines
+
+    out: list[HistoryItem] = []
+    # oldest first so that corrections of corrections join the related set in order
+    for c in reversed(commits):
+        files = c.files
+        if entry_id or member:
+            lines = diff(git.parent(root, c.sha), lambda f, sha=c.sha: git.show_file(root, sha, f))
+            parsed = parse_message(c.subject)
+            mentioned = parsed is not None and (
+                (entry_id and (parsed.target in related or entry_id in parsed.fields.values()))
+                or (member and parsed.fields.get("member") == member))
+            if not lines and not mentioned:
+                continue
+        else:
+            lines = []
+        out.append(HistoryItem(c, parse_message(c.subject) is not None, lines))
+    # uncommitted changes
+    files = [f for f in git.dirty_paths(root, paths) if f.endswith((".yaml", ".yml"))]
+    if files:
+        lines = diff("HEAD", lambda f: _read_bytes(root / f))
+        if lines or not (entry_id or member):
+            out.append(HistoryItem(None, False, lines or ["未提交的改动：" + "、".join(files)]))
+    out.reverse()
+    return out
+
+
+def _read_bytes(path: Path):
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None

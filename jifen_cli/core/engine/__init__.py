@@ -1,0 +1,162 @@
+"""The scoring engine: pure functions of a Ledger (no I/O, no printing, Decimal only).
+
+Public API (see docs/ARCHITECTURE.md, "Engine API"):
+
+- ``scheme_for(ledger, day_or_period) -> Scheme``
+- ``check_rules(ledger) -> list[Diagnostic]``
+- ``score(ledger, period) -> ScoreTable``
+- ``rank(ledger, period, by_class=False) -> list[Ranked]``
+- ``year_result(ledger, year, grade=True) -> YearResult``
+- ``explain(ledger, member_id, period) -> list[Step]``
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ..diagnostics import JifenError, diag
+from ..model import Ledger
+from ..periods import Period
+from ..rules import compile_rules
+from ..rules.model import Scheme
+from .checking import check_rules
+from .grading import Grader, YearState, ranked
+from .results import (
+    Effect, Excluded, Grade, MemberResult, Ranked, Row, ScoreTable, Step, YearResult, fmt,
+)
+from .scoring import Calculator, build_table, round_value
+
+__all__ = [
+    "scheme_for", "check_rules", "score", "rank", "year_result", "explain", "as_period",
+    "Scheme", "ScoreTable", "Row", "Ranked", "Grade", "MemberResult", "YearResult", "Step",
+    "Excluded", "Effect", "fmt", "round_value",
+]
+
+
+def as_period(value) -> Period:
+    """A Period from a Period, a year int, a date (its month) or text like 2019-Q1."""
+    if isinstance(value, Period):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Period.of_year(value)
+    if isinstance(value, date):
+        return Period.of_month(value)
+    return Period.parse(str(value))
+
+
+def scheme_for(ledger: Ledger, day_or_period) -> Scheme:
+    """The compiled scheme in force on a day, or at the end of a period.  Raises
+    JifenError (with the E5xx diagnostics) when there is none or it does not compile."""
+    day = day_or_period if isinstance(day_or_period, date) else as_period(day_or_period).end
+    ref = ledger.rules_file_for(day)
+    if ref is None:
+        raise JifenError(f"{day} 没有适用的积分规则", [diag("E406", f"{day} 没有适用的积分规则",
+                                                        ledger.settings.loc, "rules")])
+    if ref.file not in ledger.rules:
+        raise JifenError(f"规则文件 {ref.file} 不存在", [diag("E308", f"规则文件 {ref.file} 不存在", ref.loc)])
+    scheme, diags = compile_rules(ledger.rules[ref.file], ref.file)
+    errors = [d for d in diags if d.is_error]
+    if scheme is None or errors:
+        raise JifenError(f"规则文件 {ref.file} 有错误，无法计分", errors or diags)
+    return scheme
+
+
+def _calculator(ledger: Ledger, period: Period) -> Calculator:
+    return Calculator(ledger, scheme_for(ledger, period))
+
+
+def score(ledger: Ledger, period) -> ScoreTable:
+    """Member × section table for a month, quarter, half-year or year."""
+    period = as_period(period)
+    return build_table(_calculator(ledger, period), period)
+
+
+def rank(ledger: Ledger, period, by_class: bool = False) -> list[Ranked] | dict[str, list[Ranked]]:
+    """Ranking within the branch (a list), or ``by_class``: {category: list}."""
+    table = score(ledger, period)
+    if not by_class:
+        return ranked(table.rows)
+    groups: dict[str, list[Row]] = {}
+    for r in table.rows:
+        groups.setdefault(r.category, []).append(r)
+    return {cat: ranked(rows) for cat, rows in groups.items()}
+
+
+def year_result(ledger: Ledger, year: int, grade: bool = True) -> YearResult:
+    """Scores, ranks and (with ``grade``) grades, reasons and outcomes for a year."""
+    return _year_result(ledger, year, grade, {})
+
+
+def _year_result(ledger: Ledger, year: int, grade: bool, memo: dict) -> YearResult:
+    period = Period.of_year(year)
+    scheme = scheme_for(ledger, period)
+    table = build_table(Calculator(ledger, scheme), period)
+    scales = [s.name for s in scheme.scales]
+    if not grade:
+        ranks = {r.member: r.rank for r in ranked(table.rows)}
+        members = [MemberResult(row=r, rank=ranks[r.member], class_rank=0, graded=False, grades={})
+                   for r in table.rows]
+        for cat_rows in _by_class(table.rows).values():
+            for x in ranked(cat_rows):
+                next(m for m in members if m.member == x.member).class_rank = x.rank
+        return YearResult(year, scheme, table, members, scales)
+    grader = Grader(ledger, scheme, table, year, lambda y: _past_state(ledger, y, memo))
+    memo[year] = grader.state
+    members = grader.grade_all()
+    return YearResult(year, scheme, table, members, scales)
+
+
+def _by_class(rows):
+    out: dict[str, list[Row]] = {}
+    for r in rows:
+        out.setdefault(r.category, []).append(r)
+    return out
+
+
+def _past_state(ledger: Ledger, year: int, memo: dict) -> YearState | None:
+    """An earlier year's state: recomputed from the ledger when it has that year's data,
+    else from ``ledger.history`` (grades only), else None."""
+    if year in memo:
+        return memo[year]
+    years = ledger.years()
+    state = None
+    if year in years:
+        try:
+            _year_result(ledger, year, True, memo)
+            state = memo.get(year)
+        except JifenError:
+            state = None
+    elif year in ledger.history:
+        state = YearState(year, history_only=True)
+        for mid, g in ledger.history[year].items():
+            state.grades[mid] = {"*": g}
+    memo[year] = state
+    return state
+
+
+def explain(ledger: Ledger, member_id: str, period) -> list[Step]:
+    """Every entry that counted, every cap, multiplier, veto, liability charge and rule
+    applied, in order, ending at the member's score (and, for a year, the grades)."""
+    period = as_period(period)
+    if period.kind == "year":
+        result = year_result(ledger, period.year, grade=True)
+        m = result.member(member_id)
+        if m is None:
+            return _not_scored(ledger, result.table, member_id, period)
+        rank_step = Step("rank", f"支部排名第{m.rank}名/共{len(result.table.rows)}人；类别内第{m.class_rank}名")
+        return list(m.row.steps) + [rank_step] + list(m.steps)
+    table = score(ledger, period)
+    row = table.row(member_id)
+    if row is None:
+        return _not_scored(ledger, table, member_id, period)
+    return list(row.steps)
+
+
+def _not_scored(ledger, table: ScoreTable, member_id: str, period: Period) -> list[Step]:
+    for x in table.excluded:
+        if x.member == member_id:
+            return [Step("excluded", f"{x.name}：{x.reason}，{period.label}不纳入积分管理")]
+    member = ledger.member(member_id)
+    if member is None:
+        raise JifenError(f"未知党员“{member_id}”", [diag("E301", f"未知党员“{member_id}”")])
+    return [Step("excluded", f"{member.name}在{period.label}不在册，不计分")]

@@ -1,0 +1,121 @@
+"""``check_rules``: every rules file the branch references compiles cleanly (E5xx),
+and every entry, member and evaluation fits the rules in force at its date (E302,
+E303, E6xx)."""
+
+from __future__ import annotations
+
+import difflib
+from datetime import date
+
+from ..diagnostics import Diagnostic, diag
+from ..model import Ledger
+from ..rules import compile_rules
+from ..rules.model import EVALUATION, Scheme
+
+
+def check_rules(ledger: Ledger) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    schemes: dict[str, Scheme | None] = {}
+    for ref in ledger.settings.rules:
+        if ref.file in schemes:
+            continue
+        if ref.file not in ledger.rules:
+            out.append(diag("E308", f"规则文件 {ref.file} 不存在", ref.loc))
+            schemes[ref.file] = None
+            continue
+        scheme, diags = compile_rules(ledger.rules[ref.file], ref.file)
+        out.extend(diags)
+        schemes[ref.file] = scheme if not any(d.is_error for d in diags) else None
+
+    def scheme_on(day: date) -> Scheme | None:
+        ref = ledger.rules_file_for(day)
+        return schemes.get(ref.file) if ref else None
+
+    for e in ledger.entries:
+        scheme = scheme_on(e.date)
+        member = ledger.member(e.member)
+        if scheme is not None:
+            out.extend(_check_entry(scheme, e, member))
+    for m in ledger.members:
+        for scheme in {id(s): s for s in schemes.values() if s is not None}.values():
+            if scheme.classes and m.category not in scheme.classes:
+                close = difflib.get_close_matches(m.category, list(scheme.classes), n=1)
+                out.append(diag("E303", f"党员“{m.name}”的类别“{m.category}”不在积分规则 {scheme.file} 的类别中",
+                                m.loc, "category",
+                                hint=f"是不是想写 {close[0]}？" if close else f"可用：{'、'.join(scheme.classes)}"))
+    for ev in ledger.evaluations:
+        scheme = scheme_on(date(ev.year, 12, 31))
+        if scheme is not None:
+            out.extend(_check_evaluation(scheme, ev))
+    return out
+
+
+def _check_entry(scheme: Scheme, e, member) -> list[Diagnostic]:
+    item = scheme.items.get(e.item)
+    if item is None:
+        close = difflib.get_close_matches(e.item, list(scheme.items), n=1)
+        hint = f"是不是想写 {close[0]}（{scheme.items[close[0]].name}）？" if close else None
+        return [diag("E302", f"未知积分项目“{e.item}”（规则 {scheme.file}）", e.loc, "item", hint=hint)]
+    out = []
+    if item.fixed and e.points is not None and abs(e.points) != item.points:
+        out.append(diag("E601", f"“{item.name}”每次固定 {item.points} 分，条目却写了 {e.points} 分",
+                        e.loc, "points", hint="删去 points，或改用 times 表示次数"))
+    if item.per is not None and e.quantity is None:
+        out.append(diag("E602", f"“{item.name}”按数量计分（每 {item.per} 计 {item.points} 分），条目缺少 quantity",
+                        e.loc))
+    if item.levels is not None:
+        if e.level is None:
+            out.append(diag("E603", f"“{item.name}”按等级计分，条目缺少 level", e.loc,
+                            hint=f"可用：{'、'.join(item.levels)}"))
+        elif e.level not in item.levels:
+            close = difflib.get_close_matches(e.level, list(item.levels), n=1)
+            out.append(diag("E603", f"等级“{e.level}”不在“{item.name}”的等级表中", e.loc, "level",
+                            hint=f"是不是想写 {close[0]}？" if close else f"可用：{'、'.join(item.levels)}"))
+    if item.open is not None:
+        lo, hi = item.open
+        if e.points is None:
+            out.append(diag("E606", f"“{item.name}”为酌情计分（{lo}—{hi} 分），条目须写 points", e.loc))
+        elif not lo <= abs(e.points) <= hi:
+            out.append(diag("E606", f"“{item.name}”酌情分应在 {lo}—{hi} 分之间，条目写了 {e.points}",
+                            e.loc, "points"))
+    if member is not None and item.classes is not None and member.category not in item.classes:
+        out.append(diag("E604", f"“{item.name}”只适用于类别 {'、'.join(item.classes)}，"
+                                f"党员“{member.name}”的类别为“{member.category}”", e.loc, "item"))
+    if member is not None and scheme.classes:
+        cls = scheme.classes.get(member.category)
+        if cls is not None and cls.sections is not None and item.section not in cls.sections:
+            out.append(diag("E604", f"“{item.name}”所在板块不适用于类别“{cls.name}”", e.loc, "item"))
+    return out
+
+
+def _check_evaluation(scheme: Scheme, ev) -> list[Diagnostic]:
+    sections = [s for s in scheme.sections if s.kind == EVALUATION]
+    if not sections:
+        return []
+    out = []
+    spec = sections[0].evaluation
+    if spec.method == "votes":
+        if not ev.votes:
+            out.append(diag("E605", "按票数评议，评议记录缺少 votes", ev.loc))
+        for group, counts in ev.votes.items():
+            if spec.groups is not None and group not in spec.groups:
+                out.append(diag("E605", f"评议组“{group}”不在规则中", ev.loc, "votes", group,
+                                hint=f"可用：{'、'.join(spec.groups)}"))
+            for opt in counts:
+                if opt not in spec.options:
+                    out.append(diag("E605", f"评议选项“{opt}”不在规则中", ev.loc, "votes", group, opt,
+                                    hint=f"可用：{'、'.join(spec.options)}"))
+    elif spec.method == "band":
+        if ev.band not in spec.bands:
+            out.append(diag("E605", f"评议档次“{ev.band}”不在规则中", ev.loc, "band",
+                            hint=f"可用：{'、'.join(spec.bands)}"))
+        else:
+            lo, hi = spec.bands[ev.band]
+            if lo != hi and (ev.score is None or not lo <= ev.score <= hi):
+                out.append(diag("E605", f"评议档次“{ev.band}”为 {lo}—{hi} 分，须写在此范围内的 score",
+                                ev.loc, "score"))
+    elif ev.score is None:
+        out.append(diag("E605", "直接给分的评议记录缺少 score", ev.loc))
+    elif sections[0].full is not None and not 0 <= ev.score <= sections[0].full:
+        out.append(diag("E605", f"评议分 {ev.score} 超出 0—{sections[0].full}", ev.loc, "score"))
+    return out

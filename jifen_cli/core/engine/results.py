@@ -1,0 +1,180 @@
+"""Result dataclasses returned by the engine (plain values, no behaviour beyond lookups)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..periods import Period
+from ..rules.model import Scheme
+
+# step kinds (Step.kind)
+ENTRY = "entry"  # an entry counted
+SKIP = "skip"  # an entry not counted (highest-only, max count, not applicable)
+CAP = "cap"  # a cap, floor, part limit or clamp applied
+MULTIPLIER = "multiplier"  # repeat / post modifier
+ZERO = "zero"  # 该项不得分
+VETO = "veto"
+LIABILITY = "liability"  # a joint-liability charge received
+ABSENCE = "absence"  # a rule on the absence of events
+EVAL = "evaluation"
+SECTION = "section"  # a section's resulting score
+COMBINE = "combine"  # periods combined into the year
+TOTAL = "total"
+GRADE = "grade"
+RULE = "rule"
+OVERFLOW = "overflow"
+
+
+@dataclass
+class Step:
+    """One line of an explanation: Chinese text plus the numbers."""
+
+    kind: str
+    text: str
+    points: Decimal | None = None  # the change this step makes (signed), if any
+    value: Decimal | None = None  # the running value after it (section or total)
+    section: str | None = None  # section code
+    entry: str | None = None  # entry id
+    period: str | None = None  # period code (for schemes scored per month/quarter)
+
+    def format(self) -> str:
+        parts = [self.text]
+        if self.points is not None:
+            parts.append(f"（{_signed(self.points)}）")
+        if self.value is not None:
+            parts.append(f" → {fmt(self.value)}")
+        return "".join(parts)
+
+
+def fmt(d: Decimal | None) -> str:
+    if d is None:
+        return "—"
+    d = d.normalize() if d == d.to_integral_value() else d
+    text = f"{d:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _signed(d: Decimal) -> str:
+    return ("+" if d >= 0 else "") + fmt(d)
+
+
+@dataclass
+class Row:
+    """One member's scores for a period."""
+
+    member: str  # member id
+    name: str
+    category: str
+    class_name: str
+    status: str
+    sections: dict[str, Decimal]  # section code → rounded score
+    deductions: Decimal  # points lost: base-section deductions + penalty sections (positive)
+    total: Decimal  # rounded
+    raw_total: Decimal  # before rounding
+    accounts: dict[str, Decimal] = field(default_factory=dict)  # account sections (B 分)
+    vetoed: bool = False
+    evaluation_only: bool = False  # exempt or class graded from the evaluation alone
+    notes: list[str] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
+    #: grade effects found while scoring (forced grades, no-grade reasons), for grading
+    effects: list["Effect"] = field(default_factory=list, repr=False)
+
+
+@dataclass
+class Effect:
+    """A grade effect of an entry or rule: a forced grade per scale, or no grade."""
+
+    reason: str  # Chinese, e.g. "留党察看处分"
+    grades: dict[str, str]  # scale → band; empty with no_grade
+    veto: bool = False
+    no_grade: bool = False
+
+
+@dataclass
+class Excluded:
+    member: str
+    name: str
+    reason: str
+
+
+@dataclass
+class ScoreTable:
+    period: Period
+    scheme: Scheme
+    sections: list[tuple[str, str, str]]  # (code, name, kind) in scheme order
+    rows: list[Row]
+    excluded: list[Excluded] = field(default_factory=list)
+
+    def row(self, member_id: str) -> Row | None:
+        for r in self.rows:
+            if r.member == member_id:
+                return r
+        return None
+
+
+@dataclass
+class Ranked:
+    member: str
+    name: str
+    category: str
+    total: Decimal
+    rank: int  # competition ranking: 1, 2, 2, 4
+    of: int  # number ranked
+
+
+@dataclass
+class Grade:
+    scale: str
+    band: str | None  # None: no grade
+    reason: str | None = None  # None when the grade is just the score's band
+    forced: bool = False
+
+
+@dataclass
+class MemberResult:
+    row: Row
+    rank: int
+    class_rank: int
+    graded: bool
+    grades: dict[str, Grade]
+    outcomes: list[str] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)  # grading steps
+
+    @property
+    def member(self) -> str:
+        return self.row.member
+
+    def grade(self, scale: str | None = None) -> str | None:
+        if scale is None:
+            g = next(iter(self.grades.values()), None)
+        else:
+            g = self.grades.get(scale)
+        return g.band if g else None
+
+
+@dataclass
+class YearResult:
+    year: int
+    scheme: Scheme
+    table: ScoreTable
+    members: list[MemberResult]
+    scales: list[str]
+
+    def member(self, member_id: str) -> MemberResult | None:
+        for m in self.members:
+            if m.member == member_id:
+                return m
+        return None
+
+    def counts(self, scale: str) -> dict[str, int]:
+        """Number of members per band of ``scale`` (for the statistics table)."""
+        sc = self.scheme.scale(scale)
+        out = {b.name: 0 for b in (sc.bands if sc else [])}
+        for m in self.members:
+            g = m.grades.get(scale)
+            if g and g.band:
+                out[g.band] = out.get(g.band, 0) + 1
+        return out

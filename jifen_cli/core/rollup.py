@@ -1,0 +1,382 @@
+"""The roll-up for an upper organisation (`jifen org`): many branch directories → one
+table of every member's year scores and grades, plus per-branch grade statistics.
+
+Each branch is validated (the whole ``check`` pipeline) and scored with the engine's
+``year_result``; a branch that cannot be loaded, has errors, or cannot be scored is
+reported and skipped — never fatal to the rest.  Branches are independent, so with
+``jobs > 1`` they are spread over worker processes (each parses its own files serially;
+the parse cache of each branch is used and updated as by any command).
+
+Only plain, picklable results cross process boundaries, and each worker holds one
+branch's ledger at a time, so memory is bounded by the largest branch plus the table.
+Private member fields never reach the output.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Callable
+
+FORMATS = ("md", "csv", "xlsx")
+_YEAR_DIR = re.compile(r"^\d{4}$")
+
+
+@dataclass
+class MemberLine:
+    member: str
+    name: str
+    category: str  # class name as the scheme names it
+    sections: dict[str, Decimal | None]  # section name → score
+    total: Decimal | None
+    rank: int | None
+    grades: dict[str, str]  # scale → band ("" = no grade)
+    remark: str
+
+
+@dataclass
+class BranchResult:
+    dir: str
+    name: str = ""
+    ok: bool = False
+    problem: str = ""  # why it was skipped (Chinese), with the first diagnostics
+    errors: int = 0
+    warnings: int = 0
+    entries: int = 0
+    sections: list[str] = field(default_factory=list)
+    scales: dict[str, list[str]] = field(default_factory=dict)  # scale → band names
+    lines: list[MemberLine] = field(default_factory=list)
+    excluded: list[tuple[str, str, str]] = field(default_factory=list)  # id, name, reason
+
+    def counts(self, scale: str) -> dict[str, int]:
+        out = {band: 0 for band in self.scales.get(scale, [])}
+        ungraded = 0
+        for ln in self.lines:
+            band = ln.grades.get(scale, "")
+            if band:
+                out[band] = out.get(band, 0) + 1
+            else:
+                ungraded += 1
+        out[UNGRADED] = ungraded
+        return out
+
+
+UNGRADED = "不定等次"
+
+
+@dataclass
+class Rollup:
+    year: int
+    branches: list[BranchResult]
+
+    @property
+    def good(self) -> list[BranchResult]:
+        return [b for b in self.branches if b.ok]
+
+    @property
+    def skipped(self) -> list[BranchResult]:
+        return [b for b in self.branches if not b.ok]
+
+    def sections(self) -> list[str]:
+        return _union(b.sections for b in self.good)
+
+    def scales(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for b in self.good:
+            for scale, bands in b.scales.items():
+                have = out.setdefault(scale, [])
+                have.extend(x for x in bands if x not in have)
+        return out
+
+
+def _union(lists) -> list[str]:
+    out: list[str] = []
+    for names in lists:
+        out.extend(n for n in names if n not in out)
+    return out
+
+
+# --------------------------------------------------------------------------- one branch
+def latest_year(dirs: list[Path]) -> int | None:
+    """The latest year that has an events/YYYY directory in any of the branches."""
+    best = None
+    for d in dirs:
+        try:
+            for p in (Path(d) / "events").iterdir():
+                if p.is_dir() and _YEAR_DIR.match(p.name):
+                    best = max(best or 0, int(p.name))
+        except OSError:
+            continue
+    return best
+
+
+def _num(d) -> str:
+    if d is None:
+        return ""
+    if not isinstance(d, Decimal):
+        return str(d)
+    if d == 0:
+        return "0"
+    return format(d.normalize(), "f")
+
+
+def rollup_branch(directory: str, year: int) -> BranchResult:
+    """Validate and score one branch.  Never raises: every failure is a skipped
+    branch with a Chinese reason."""
+    from . import cache
+    from .diagnostics import JifenError
+
+    res = BranchResult(dir=str(directory))
+    try:
+        from .checks import check_branch
+        from .loader import find_branch_root
+
+        root = find_branch_root(Path(directory))
+        ledger, diags = check_branch(root)
+        res.name = ledger.settings.name
+        res.entries = len(ledger.entries)
+        errors = [d for d in diags if d.is_error]
+        res.errors, res.warnings = len(errors), len(diags) - len(errors)
+        if errors:
+            first = "；".join(d.format() for d in errors[:3])
+            res.problem = f"台账有 {len(errors)} 个错误，未汇总（{first}）"
+            return res
+        from .engine import year_result
+
+        result = year_result(ledger, year, grade=True)
+        _fill(res, result)
+        res.ok = True
+    except JifenError as exc:
+        detail = "；".join(d.format() for d in exc.diagnostics[:3])
+        res.problem = exc.message + (f"（{detail}）" if detail else "")
+    except Exception as exc:  # a broken branch must never stop the roll-up
+        res.problem = f"内部错误：{type(exc).__name__}: {exc}"
+    finally:
+        cache.flush()
+    return res
+
+
+def _fill(res: BranchResult, result) -> None:
+    table = result.table
+    sections = [(code, name) for code, name, kind in table.sections if kind != "account"]
+    res.sections = [name for _, name in sections]
+    for scale in result.scales:
+        sc = result.scheme.scale(scale)
+        res.scales[scale] = [b.name for b in sc.bands] if sc else []
+    for m in result.members:
+        row = m.row
+        remark = [g.reason for g in m.grades.values() if g.reason]
+        if not m.graded and not remark:
+            remark.append("不确定等次")
+        remark.extend(row.notes)
+        remark.extend(m.outcomes)
+        res.lines.append(MemberLine(
+            member=row.member, name=row.name, category=row.class_name or row.category,
+            sections={name: row.sections.get(code) for code, name in sections},
+            total=row.total, rank=m.rank,
+            grades={scale: (m.grades[scale].band or "") if scale in m.grades else ""
+                    for scale in result.scales},
+            remark="；".join(dict.fromkeys(r for r in remark if r))))
+    res.excluded = [(x.member, x.name, x.reason) for x in table.excluded]
+
+
+# --------------------------------------------------------------------------- many
+def _init_worker():
+    os.environ["JIFEN_IN_WORKER"] = "1"  # one process per branch: no nested parse pools
+
+
+def rollup(dirs: list[Path], year: int, jobs: int = 1,
+           progress: Callable[[int, int, BranchResult], None] | None = None) -> Rollup:
+    """Roll up ``dirs`` (in the given order) for ``year`` using ``jobs`` processes."""
+    dirs = [str(d) for d in dirs]
+    results: list[BranchResult | None] = [None] * len(dirs)
+    done = 0
+    if jobs <= 1 or len(dirs) <= 1:
+        saved = os.environ.get("JIFEN_JOBS")
+        os.environ["JIFEN_JOBS"] = "1" if jobs <= 1 else str(jobs)
+        try:
+            for i, d in enumerate(dirs):
+                results[i] = rollup_branch(d, year)
+                done += 1
+                if progress:
+                    progress(done, len(dirs), results[i])
+        finally:
+            if saved is None:
+                os.environ.pop("JIFEN_JOBS", None)
+            else:
+                os.environ["JIFEN_JOBS"] = saved
+        return Rollup(year, results)  # type: ignore[arg-type]
+
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    from . import cache
+
+    cache.flush()  # nothing pending may be written twice by forked children
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker) as pool:
+        futures = {pool.submit(rollup_branch, d, year): i for i, d in enumerate(dirs)}
+        for fut in as_completed(futures):
+            i = futures[fut]
+            try:
+                results[i] = fut.result()
+            except Exception as exc:  # a worker died (out of memory, killed)
+                results[i] = BranchResult(dir=dirs[i], problem=f"处理进程异常退出：{exc}")
+            done += 1
+            if progress:
+                progress(done, len(dirs), results[i])
+    return Rollup(year, results)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- tables
+def member_table(r: Rollup) -> tuple[list[str], list[list]]:
+    sections, scales = r.sections(), list(r.scales())
+    headers = ["支部", "编号", "姓名", "类别", *sections, "年度总积分", "支部内排名", *scales, "说明"]
+    rows = []
+    for b in r.good:
+        for ln in b.lines:
+            rows.append([b.name, ln.member, ln.name, ln.category,
+                         *[ln.sections.get(s, "") for s in sections], ln.total,
+                         "" if ln.rank is None else ln.rank,
+                         *[ln.grades.get(sc, "") for sc in scales], ln.remark])
+        for mid, name, reason in b.excluded:
+            rows.append([b.name, mid, name, "", *["" for _ in sections], "", "",
+                         *["" for _ in scales], reason])
+    return headers, rows
+
+
+def stats_table(r: Rollup) -> tuple[list[str], list[list]]:
+    """One row per branch: members scored, then per scale the count of each band."""
+    scales = r.scales()
+    headers = ["支部", "参评人数"]
+    for scale, bands in scales.items():
+        headers += [f"{scale}·{band}" for band in bands] + [f"{scale}·{UNGRADED}"]
+    rows = []
+    totals = [0] * (len(headers) - 1)
+    for b in r.good:
+        row = [len(b.lines)]
+        for scale, bands in scales.items():
+            counts = b.counts(scale) if scale in b.scales else {}
+            row += [counts.get(band, 0) for band in bands] + [counts.get(UNGRADED, 0)]
+        totals = [t + v for t, v in zip(totals, row)]
+        rows.append([b.name, *row])
+    if len(r.good) > 1:
+        rows.append(["合计", *totals])
+    return headers, rows
+
+
+def problems_table(r: Rollup) -> tuple[list[str], list[list]]:
+    return ["支部目录", "支部", "原因"], [[b.dir, b.name, b.problem] for b in r.skipped]
+
+
+def render(r: Rollup, fmt: str, title: str | None = None) -> str | bytes:
+    """The roll-up as md / csv (str) or xlsx (bytes)."""
+    if fmt not in FORMATS:
+        raise ValueError(fmt)
+    title = title or f"{r.year} 年度党员积分汇总表"
+    tables = [(title, *member_table(r)), (f"{r.year} 年度各支部等次统计表", *stats_table(r))]
+    if r.skipped:
+        tables.append(("未汇总的支部", *problems_table(r)))
+    if fmt == "md":
+        return _md(tables)
+    if fmt == "csv":
+        return _csv(tables)
+    return _xlsx(tables)
+
+
+def _md(tables) -> str:
+    from jifen_cli.render.common import md_escape
+
+    out = []
+    for title, headers, rows in tables:
+        out.append(f"## {md_escape(title)}\n")
+        out.append("| " + " | ".join(md_escape(h) for h in headers) + " |")
+        out.append("|" + "|".join("---" for _ in headers) + "|")
+        for row in rows:
+            out.append("| " + " | ".join(md_escape(_text(c)) for c in row) + " |")
+        out.append("")
+    return "\n".join(out)
+
+
+def _csv(tables) -> str:
+    """The tables one after another, each preceded by its title row and separated by
+    an empty line (spreadsheet programs open it as one sheet)."""
+    import csv
+    import io
+
+    from jifen_cli.render.common import csv_safe
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    for i, (title, headers, rows) in enumerate(tables):
+        if i:
+            w.writerow([])
+        w.writerow([csv_safe(title)])
+        w.writerow([csv_safe(h) for h in headers])
+        for row in rows:
+            w.writerow([_text(c) if isinstance(c, (int, Decimal)) else csv_safe(c) for c in row])
+    return "\ufeff" + buf.getvalue()  # BOM: Excel/WPS open UTF-8 CSV correctly
+
+
+def _xlsx(tables) -> bytes:
+    import io
+
+    from .diagnostics import JifenError
+
+    try:
+        import openpyxl
+        from openpyxl.styles import Font
+    except ImportError as exc:
+        raise JifenError("输出 Excel（xlsx）需要安装 openpyxl",
+                         hint="请运行：pip install \"jifen[xlsx]\"（或 pip install openpyxl）") from exc
+    from jifen_cli.render.common import display_width, xlsx_text
+
+    names = ["汇总表", "等次统计", "未汇总"]
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for (title, headers, rows), name in zip(tables, names):
+        ws = wb.create_sheet(name)
+        ws.append([xlsx_text(title)])
+        ws["A1"].font = Font(bold=True, size=14)
+        ws.append([xlsx_text(h) for h in headers])
+        for c in ws[2]:
+            c.font = Font(bold=True)
+        widths = [display_width(str(h)) for h in headers]
+        for row in rows:
+            cells = [_xlsx_cell(c) for c in row]
+            ws.append(cells)
+            for j, c in enumerate(row[:len(widths)]):
+                widths[j] = max(widths[j], min(60, display_width(_text(c))))
+        from openpyxl.utils import get_column_letter
+
+        for j, wdt in enumerate(widths, 1):
+            ws.column_dimensions[get_column_letter(j)].width = wdt + 2
+        ws.freeze_panes = "A3"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return _num(value)
+    return str(value)
+
+
+def _xlsx_cell(value):
+    """Scores and counts as numbers (int when whole), everything else as text."""
+    from jifen_cli.render.common import xlsx_text
+
+    if isinstance(value, bool) or value is None:
+        return xlsx_text(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return xlsx_text(value)

@@ -1,0 +1,79 @@
+"""The CLI shell: branch selection, init, exit codes, Chinese errors without tracebacks."""
+
+import subprocess
+
+
+def test_help_is_chinese_and_lists_commands(run_jifen):
+    r = run_jifen("--help")
+    assert r.returncode == 0
+    assert "党员积分管理工具" in r.stdout
+    for command in ("check", "init", "presets"):
+        assert command in r.stdout
+
+
+def test_unknown_command_is_a_chinese_usage_error(run_jifen):
+    r = run_jifen("chek")
+    assert r.returncode == 2
+    assert "没有这个命令" in r.stderr and "是不是" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_missing_branch_dir_exit_2(run_jifen, tmp_path):
+    r = run_jifen("-C", tmp_path / "nope", "check")
+    assert r.returncode == 2
+    assert "不存在" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_dir_without_branch_exit_2_with_hint(run_jifen, tmp_path):
+    r = run_jifen("check", cwd=tmp_path)
+    assert r.returncode == 2
+    assert "branch.yaml" in r.stderr and "jifen init" in r.stderr
+
+
+def test_init_creates_a_git_branch_that_passes_check(run_jifen, tmp_path):
+    target = tmp_path / "新支部"
+    r = run_jifen("init", target, "--preset", "xingshi", "--name", "测试第一党支部", "--from", "2019-01-01")
+    assert r.returncode == 0, r.stderr
+    for rel in ("branch.yaml", "members.yaml", "rules/xingshi.yaml", ".gitignore"):
+        assert (target / rel).is_file(), rel
+    log = subprocess.run(["git", "log", "--format=%s"], cwd=target, capture_output=True, text=True)
+    assert log.stdout.splitlines() == ["jifen: init branch=测试第一党支部"]
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=target, capture_output=True, text=True)
+    assert status.stdout == ""  # everything committed
+    r = run_jifen("-C", target, "check")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "检查通过" in r.stdout
+
+
+def test_init_refuses_existing_branch_and_writes_nothing(run_jifen, tmp_path):
+    target = tmp_path / "b"
+    assert run_jifen("init", target).returncode == 0
+    before = (target / "branch.yaml").read_bytes()
+    r = run_jifen("init", target)
+    assert r.returncode == 1
+    assert "不会覆盖" in r.stderr
+    assert (target / "branch.yaml").read_bytes() == before
+
+
+def test_init_unknown_preset_suggests(run_jifen, tmp_path):
+    r = run_jifen("init", tmp_path / "b", "--preset", "xingshl")
+    assert r.returncode != 0
+    assert "xingshi" in r.stderr
+    assert not (tmp_path / "b" / "branch.yaml").exists()
+
+
+def test_branch_from_env_and_per_command_option(run_jifen, sample_dir):
+    SAMPLE = sample_dir
+    by_env = run_jifen("check", env={"JIFEN_BRANCH": str(SAMPLE)})
+    by_global = run_jifen("-C", SAMPLE, "check")
+    by_command = run_jifen("check", "-C", SAMPLE)
+    by_cwd = run_jifen("check", cwd=SAMPLE)
+    assert by_env.returncode == by_global.returncode == by_command.returncode == by_cwd.returncode == 0, \
+        by_global.stdout + by_global.stderr
+    assert by_env.stdout == by_global.stdout == by_command.stdout == by_cwd.stdout
+
+
+def test_presets_lists_every_scheme_label(run_jifen):
+    r = run_jifen("presets")
+    assert r.returncode == 0
+    assert "xingshi" in r.stdout and "种子" in r.stdout
