@@ -2,7 +2,7 @@
 
 import importlib
 
-MODULES = ("check", "init", "scoring", "notices", "org")
+MODULES = ("check", "init", "roster", "scoring", "notices", "org")
 
 
 def modules():

@@ -227,6 +227,22 @@ def check_published(root: Path, overrides: dict[str, str] | None = None) -> list
 
 
 # --------------------------------------------------------------------- rendering
+def renderer_digest() -> str:
+    """A short fingerprint of the code and templates that render notices: recorded in
+    the publish tag so that ``verify`` can tell a changed renderer from a changed file."""
+    import hashlib
+
+    import jifen_cli.render as render_pkg
+    from jifen_cli.render.common import template_dir
+
+    h = hashlib.sha256()
+    for base in (Path(render_pkg.__file__).parent, template_dir()):
+        for f in sorted(base.iterdir()):
+            if f.is_file() and f.suffix in (".py", ".j2", ".css", ".html", ".md"):
+                h.update(f.name.encode("utf-8") + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()[:12]
+
+
 def render(ledger, period: str, fmt: str, on: date) -> str:
     """The notice as ``render.notices.render_notice`` makes it."""
     from jifen_cli.render.notices import render_notice
@@ -264,7 +280,8 @@ def publish(root: Path, period: str, *, by: str, on: date | None = None,
     from jifen_cli import __version__
 
     msg = format_message("publish", period, {"on": on.isoformat(), "tag": tag_name,
-                                             "jifen": __version__, "by": by})
+                                             "jifen": __version__, "render": renderer_digest(),
+                                             "by": by})
     result = WriteResult("publish", period, changes, msg)
     result = finish(root, result, by, dry_run, check=False)
     if not dry_run:
@@ -302,6 +319,7 @@ def verify(root: Path) -> list[VerifyItem]:
             item.ok = False
             continue
         made_by = _tag_field(root, shown, "jifen")
+        made_with = _tag_field(root, shown, "render")
         with git.checkout_at(root, tag_name) as past:
             ledger, _ = load_branch(past)
             for fmt, rel in zip(FORMATS, published_files(period)):
@@ -314,6 +332,9 @@ def verify(root: Path) -> list[VerifyItem]:
                     if made_by and made_by != __version__:
                         why = (f"公示时用的是 jifen {made_by}，现在是 {__version__}，"
                                "差异可能来自版本变化；请用公示时的版本复核")
+                    elif made_with and made_with != renderer_digest():
+                        why = (f"公示后生成公示的程序或模板有改动（公示时 {made_with}，现在 "
+                               f"{renderer_digest()}），差异可能来自于此；请用公示时的版本复核")
                     else:
                         why = (f"公示时保存的文件可能被改过（例如改写了 git 历史）；核对："
                                f"git show {shown}:{git.to_repo_path(root, rel)}")

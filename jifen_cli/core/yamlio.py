@@ -182,6 +182,10 @@ def parse_text(text: str, rel: str) -> tuple[object, list[Diagnostic]]:
     A key followed by a full-width colon (``date：2019-01-15``) makes the YAML invalid;
     when replacing such colons with ``: `` makes the file parse, the data is accepted
     with a warning per line (W102); otherwise the original error is reported."""
+    deep = _too_deep(text)
+    if deep is not None:
+        return None, [Diagnostic("E104", f"YAML 嵌套层数过深（超过 {MAX_FLOW_DEPTH} 层括号）", rel,
+                                 line=deep[0], col=deep[1], hint="台账的列表和键值只需要嵌套几层")]
     data, diags = _parse_once(text, rel)
     if "：" not in text or (diags and diags[0].code != "E103"):
         return data, diags
@@ -199,6 +203,30 @@ def parse_text(text: str, rel: str) -> tuple[object, list[Diagnostic]]:
                         hint="建议改为英文冒号加空格，如 date: 2019-01-15", severity=WARNING)
              for n in lines]
     return data2, warns
+
+
+#: libyaml takes quadratic time on deeply nested flow collections ([[[[...]]]]): more
+#: than this many open brackets is refused before parsing (a ledger needs two or three)
+MAX_FLOW_DEPTH = 100
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def _too_deep(text: str) -> tuple[int, int] | None:
+    """(line, column) where bracket nesting first exceeds MAX_FLOW_DEPTH, else None.
+    Brackets inside quotes and comments are counted too: an over-estimate that no
+    real ledger comes near."""
+    if text.count("[") + text.count("{") <= MAX_FLOW_DEPTH:
+        return None
+    depth = 0
+    for m in _BRACKETS.finditer(text):
+        if m.group() in "[{":
+            depth += 1
+            if depth > MAX_FLOW_DEPTH:
+                head = text[:m.start()]
+                return head.count("\n") + 1, m.start() - (head.rfind("\n") + 1) + 1
+        elif depth:
+            depth -= 1
+    return None
 
 
 #: ``  - key：value`` — a plain key (letters, digits, _, CJK) then a full-width colon

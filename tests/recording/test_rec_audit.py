@@ -140,3 +140,21 @@ def test_publish_refuses_uncommitted_ledger_changes(branch):
     r = run_cli(["-C", str(branch), "publish", "2019-01"])
     assert r.code == 1 and "尚未提交" in r.text
     assert not (branch / "published").exists()
+
+
+def test_verify_tells_a_changed_renderer_from_a_rewritten_file(branch):
+    publish(branch)
+    msg = git(branch, "tag", "-l", "--format=%(contents)", "publish/2019-01").strip()
+    assert f"render={audit.renderer_digest()}" in msg
+    # rewrite history: the stored notice differs, and the tag is moved onto it
+    md = branch / "published/2019-01.md"
+    md.write_text(md.read_text(encoding="utf-8") + "（补记）\n", encoding="utf-8")
+    git(branch, "commit", "-qam", "改写")
+    git(branch, "tag", "-f", "-a", "publish/2019-01", "-m", msg)
+    r = run_cli(["-C", str(branch), "verify"])
+    assert r.code == 1 and "重新生成的公示不一致" in r.out and "可能被改过" in r.out
+    # the same difference, but the tag says another renderer made the notice
+    other = msg.replace(f"render={audit.renderer_digest()}", "render=000000000000")
+    git(branch, "tag", "-f", "-a", "publish/2019-01", "-m", other)
+    r = run_cli(["-C", str(branch), "verify"])
+    assert r.code == 1 and "程序或模板有改动" in r.out and "000000000000" in r.out

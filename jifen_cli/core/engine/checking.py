@@ -67,6 +67,11 @@ def _check_entry(scheme: Scheme, e, member) -> list[Diagnostic]:
         if e.level is None:
             out.append(diag("E603", f"“{item.name}”按等级计分，条目缺少 level", e.loc,
                             hint=f"可用：{'、'.join(item.levels)}"))
+        elif e.level in item.level_ranges:
+            lo, hi = item.level_ranges[e.level]
+            if e.points is None or not lo <= abs(e.points) <= hi:
+                out.append(diag("E606", f"“{item.name}”等级“{e.level}”为 {lo}—{hi} 分，条目须写此范围内的 points",
+                                e.loc, "points"))
         elif e.level not in item.levels:
             close = difflib.get_close_matches(e.level, list(item.levels), n=1)
             out.append(diag("E603", f"等级“{e.level}”不在“{item.name}”的等级表中", e.loc, "level",

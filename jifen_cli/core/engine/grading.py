@@ -101,6 +101,7 @@ class Grader:
         mid = member.id
         if st.history_only:
             only_grades = (c.grade and not (c.band or c.score_below is not None or c.score_at_least is not None
+                                             or c.score_at_most is not None
                                              or c.section or c.item or c.level_items or c.rank_top is not None
                                              or c.rank_bottom is not None or c.last))
             if not only_grades:
@@ -124,6 +125,8 @@ class Grader:
         if c.score_below is not None and not row.total < c.score_below:
             return False
         if c.score_at_least is not None and not row.total >= c.score_at_least:
+            return False
+        if c.score_at_most is not None and not row.total <= c.score_at_most:
             return False
         if c.section is not None:
             v = row.sections.get(c.section)

@@ -205,6 +205,14 @@ class Calculator:
             out[-1] = (e, amount, steps + [summary])
         return out
 
+    @staticmethod
+    def _level_points(item: Item, e: Entry) -> Decimal:
+        pts = item.levels[e.level]
+        if e.level in item.level_ranges and e.points is not None:
+            lo, hi = item.level_ranges[e.level]
+            pts = min(max(abs(e.points), lo), hi)
+        return pts
+
     def _levelled(self, item: Item, entries: list[Entry]) -> list:
         out = []
         best: dict[str, tuple[int, Entry]] = {}
@@ -215,14 +223,14 @@ class Calculator:
                 continue
             if item.highest_only:
                 group = "" if item.highest_only == "item" else (e.subject or "")
-                rank = item.level_rank(e.level)
+                rank = (item.level_rank(e.level), -self._level_points(item, e))
                 if group not in best or rank < best[group][0]:
                     best[group] = (rank, e)
         keep = {id(v[1]) for v in best.values()}
         for e in entries:
             if e.level not in item.levels:
                 continue
-            pts = item.levels[e.level]
+            pts = self._level_points(item, e)
             subject = f"“{e.subject}”" if e.subject else ""
             if item.highest_only and id(e) not in keep:
                 out.append((e, ZERO, [Step(R.SKIP, f"{e.date} {item.name}{subject}（{e.level}）：同一"
@@ -301,6 +309,9 @@ class Calculator:
         entries = [e for e in self.entries(member, date(year, 1, 1), date(year, 12, 31)) if e.item in rule.items]
         got = sum(((e.quantity or ZERO) if rule.measure == "quantity" else (e.times or ONE) for e in entries), ZERO)
         need = rule.min_by_class.get(member.category, rule.min)
+        by_post = [rule.min_by_post[p] for p in member.posts if p in rule.min_by_post]
+        if by_post:
+            need = max(by_post)
         if need is None or got >= need:
             return None
         missing = need - got

@@ -26,7 +26,7 @@ NONE_WORDS = ("none", "无", "不设")
 
 TOP_KEYS = ("format", "scheme", "source", "rounding", "period", "combine", "sections", "total",
             "classes", "statuses", "exempt", "investigation", "modifiers", "liability",
-            "absence", "grades", "rules", "notes")
+            "absence", "grades", "rules", "schedule", "notes")
 SECTION_KEYS = ("code", "name", "kind", "full", "cap", "floor", "parts", "items", "yearly",
                 "formula", "method", "options", "groups", "bands", "note")
 PART_KEYS = ("code", "name", "full", "items", "note")
@@ -38,11 +38,11 @@ STATUS_KEYS = ("graded", "scales", "reason")
 SCALE_KEYS = ("scale", "bands", "of")
 BAND_KEYS = ("name", "min", "max", "below", "require", "else", "quota", "forced")
 QUOTA_KEYS = ("share", "mode", "of", "round", "tiebreak")
-COND_KEYS = ("grade", "band", "status", "class", "score_below", "score_at_least", "section",
+COND_KEYS = ("grade", "band", "status", "class", "score_below", "score_at_least", "score_at_most", "section",
              "min", "max", "item", "count", "level", "rank_top", "rank_bottom", "round", "last",
              "years", "times")
 RULE_KEYS = ("name", "when", "grade", "outcome", "stop")
-ABSENCE_KEYS = ("code", "name", "kind", "items", "measure", "min", "min_by_class", "section",
+ABSENCE_KEYS = ("code", "name", "kind", "items", "measure", "min", "min_by_class", "min_by_post", "section",
                 "part", "points", "zero", "veto", "grade", "months", "without", "with")
 LIABILITY_KEYS = ("min", "section", "part", "charge")
 CHARGE_KEYS = ("post", "member", "share", "same_group", "fallback")
@@ -195,6 +195,7 @@ def compile_rules(raw, file: str) -> tuple[Scheme | None, list[Diagnostic]]:
     scheme.liability = _liabilities(ctx, data.get("liability"), scheme)
     scheme.absence = _absences(ctx, data.get("absence"), scheme)
     scheme.rules = _year_rules(ctx, data.get("rules"), scheme)
+    scheme.schedule = _schedule(ctx, data.get("schedule"))
     _check_item_grades(ctx, scheme)
     _check_formula_cycles(ctx, scheme)
     if not sections:
@@ -350,6 +351,15 @@ def _item(ctx, raw, path, section, part) -> Item | None:
     if levels is not None:
         item.levels = {}
         for name, pts in levels.items():
+            if isinstance(pts, list) and len(pts) == 2:
+                lo = ctx.dec(pts[0], path + ("levels", name, 0), f"等级“{name}”的分值下限")
+                hi = ctx.dec(pts[1], path + ("levels", name, 1), f"等级“{name}”的分值上限")
+                lo, hi = lo or Decimal(0), hi if hi is not None else Decimal(0)
+                if lo > hi:
+                    ctx.err("E510", f"等级“{name}”的分值范围下限大于上限", path + ("levels", name))
+                item.level_ranges[str(name)] = (min(lo, hi), max(lo, hi))
+                item.levels[str(name)] = min(lo, hi)
+                continue
             value = ctx.dec(pts, path + ("levels", name), f"等级“{name}”的分值")
             item.levels[str(name)] = value if value is not None else Decimal(0)
         if not item.levels:
@@ -640,6 +650,18 @@ def _investigation(ctx, raw, scheme) -> Investigation:
     return Investigation(grades, reason)
 
 
+def _schedule(ctx, raw) -> dict[str, str]:
+    """Informational deadlines, e.g. ``{compute_by: "01-20", file_by: "01-31", notice_days: 7}``."""
+    data = ctx.mapping(raw, ("schedule",), "schedule") or {}
+    out = {}
+    for key, value in data.items():
+        if isinstance(value, (dict, list)):
+            ctx.err("E510", f"schedule.{key} 应为一个日期或数字", ("schedule", key))
+            continue
+        out[str(key)] = str(value)
+    return out
+
+
 def _check_grade_map(ctx, scheme, grades: dict, path):
     for scale_name, band in grades.items():
         scale = scheme.scale(scale_name)
@@ -747,6 +769,8 @@ def _absences(ctx, raw, scheme) -> list[Absence]:
             if scheme.classes and cls not in scheme.classes:
                 ctx.err("E503", f"min_by_class 引用了不存在的类别“{cls}”", path + ("min_by_class", cls))
             a.min_by_class[str(cls)] = ctx.dec(v, path + ("min_by_class", cls), "最低要求") or Decimal(0)
+        for post, v in (ctx.mapping(body.get("min_by_post"), path + ("min_by_post",), "min_by_post") or {}).items():
+            a.min_by_post[str(post)] = ctx.dec(v, path + ("min_by_post", post), "最低要求") or Decimal(0)
         a.points = ctx.dec(body.get("points"), path + ("points",), "分值")
         a.zero = ctx.flag(body.get("zero"), path + ("zero",), "zero")
         a.veto = _veto(ctx, body.get("veto"), path + ("veto",)) if "veto" in body else None
@@ -796,6 +820,9 @@ def _condition(ctx, raw, path, scheme) -> Condition:
             if cl not in scheme.classes:
                 ctx.err("E503", f"条件引用了不存在的类别“{cl}”", path + ("class",))
         words.append(f"类别为{'或'.join(c.classes)}")
+    c.score_at_most = ctx.dec(data.get("score_at_most"), path + ("score_at_most",), "score_at_most")
+    if c.score_at_most is not None:
+        words.append(f"总分不高于{c.score_at_most}")
     c.score_below = ctx.dec(data.get("score_below"), path + ("score_below",), "score_below")
     c.score_at_least = ctx.dec(data.get("score_at_least"), path + ("score_at_least",), "score_at_least")
     if c.score_below is not None:
@@ -878,6 +905,8 @@ def _scales(ctx, raw, scheme) -> list[Scale]:
         for j, b in enumerate(ctx.listing((body or {}).get("bands"), path + ("bands",), "bands")):
             band = _band(ctx, b, path + ("bands", j), scheme)
             if band:
+                if scale.bands and band.min is None and band.max is None and band.below is None:
+                    band.forced = True  # no score range below the first band: reached only by else / force
                 scale.bands.append(band)
         _check_bands(ctx, scale, path, scheme.rounding.unit)
     return out

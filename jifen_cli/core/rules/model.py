@@ -30,7 +30,8 @@ class Item:
     points: Decimal | None = None
     per: Decimal | None = None
     open: tuple[Decimal, Decimal] | None = None
-    levels: dict[str, Decimal] | None = None  # ordered high → low
+    levels: dict[str, Decimal] | None = None  # ordered high → low (a range level: its low end)
+    level_ranges: dict[str, tuple[Decimal, Decimal]] = field(default_factory=dict)  # levels given as [lo, hi]
     highest_only: str | None = None  # "item" | "subject"
     max_count: int | None = None
     cap: Decimal | None = None
@@ -135,6 +136,7 @@ class Condition:
     classes: tuple[str, ...] | None = None
     score_below: Decimal | None = None
     score_at_least: Decimal | None = None
+    score_at_most: Decimal | None = None
     section: str | None = None
     section_min: Decimal | None = None
     section_max: Decimal | None = None
@@ -230,6 +232,7 @@ class Absence:
     measure: str = "times"
     min: Decimal | None = None
     min_by_class: dict[str, Decimal] = field(default_factory=dict)
+    min_by_post: dict[str, Decimal] = field(default_factory=dict)
     points: Decimal | None = None
     zero: bool = False
     veto: Veto | None = None
@@ -306,6 +309,7 @@ class Scheme:
     scales: list[Scale]
     rules: list[YearRule]
     items: dict[str, Item] = field(default_factory=dict)
+    schedule: dict[str, str] = field(default_factory=dict)  # informational deadlines (no scoring effect)
 
     def section(self, code: str) -> Section | None:
         for s in self.sections:
