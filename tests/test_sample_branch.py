@@ -5,13 +5,14 @@ sample_branch/members.yaml, computed by hand from seed 000 (都兴集委发〔20
 rules/xingshi.yaml:
 
     daily     = 100 − deductions (absent 5, leave 1, theme_day 3, dues_late 5,
-                study_missing 2, conduct 10, other_deduct as written)          4(2)
+                study_missing 2, report_missing 2, other_deduct as written)    4(2)
     vanguard  = Σ over items of the highest confirmed level only, cap 100       4(3)
                 (honour/bravery/emergency 60/50/40/30/20/10, volunteer 40/30/20/15/10/5
                  for 国家级/省级/成都市级/都江堰市级/集团/支部)
     evaluation= 群众×25% + 党员×25% + 支委×50%, each group Σ(votes×value)÷votes,
                 优秀100 合格80 基本合格60 不合格0                             4(4)
-    total     = daily×60% + vanguard×30% + evaluation×10%, 2 places half-up     二、3
+    total     = daily×60% + vanguard×30% + evaluation×10% − sanction (警告 10 …,
+                section `negative`, weight 1), 2 places half-up                二、3
     等次 ≥90 优秀, 70–<90 合格, 60–<70 基本合格, <60 不合格                      4(5)
     星级 ≥95 with a confirmed `honour` ≥ 都江堰市级 五星级 (else 四星级); 90–<95 四星级;
          80–<90 三星级; <80 未评星                                              4(5)
@@ -96,16 +97,16 @@ def test_roster_covers_every_category_and_status(ledger):
     assert joined == {"M018": date(2019, 3, 26), "M026": date(2019, 7, 15), "M028": date(2019, 1, 8)}
 
 
-ENTRIES_PER_MONTH = {1: 2, 2: 3, 3: 16, 4: 6, 5: 3, 6: 16, 7: 8, 8: 11, 9: 12, 10: 5, 11: 4, 12: 6}
+ENTRIES_PER_MONTH = {1: 2, 2: 3, 3: 16, 4: 6, 5: 3, 6: 16, 7: 8, 8: 11, 9: 12, 10: 5, 11: 5, 12: 6}
 
 
 def test_entries_per_month(ledger):
     per_file = Counter(e.loc.file for e in ledger.entries)
     assert per_file == {f"events/2019/2019-{m:02d}.yaml": n for m, n in ENTRIES_PER_MONTH.items()}
-    assert len(ledger.entries) == sum(ENTRIES_PER_MONTH.values()) == 92
+    assert len(ledger.entries) == sum(ENTRIES_PER_MONTH.values()) == 93
     # every entry sits in its own month's file
     assert all(e.loc.file == f"events/2019/{e.date:%Y-%m}.yaml" for e in ledger.entries)
-    assert len({e.id for e in ledger.entries}) == 92
+    assert len({e.id for e in ledger.entries}) == 93
 
 
 def test_entry_defaults(ledger):
@@ -113,13 +114,14 @@ def test_entry_defaults(ledger):
     e = next(e for e in ledger.entries if e.id == "2019-01-001")
     assert e.times == D(1) and isinstance(e.times, Decimal)
     assert (e.quantity, e.points, e.level, e.status, e.corrects) == (None, None, None, "confirmed", None)
-    assert next(e for e in ledger.entries if e.id == "2019-06-004").points == D(2)
+    assert next(e for e in ledger.entries if e.id == "2019-11-005").points == D(2)   # open item
+    assert next(e for e in ledger.entries if e.id == "2019-05-001").level == "警告"   # sanction
 
 
 def test_workflow_statuses_and_corrections(ledger):
     # Chinese status names (待认定/已认定/不予认定) are read as the codes
     assert Counter(e.status for e in ledger.entries) == \
-        {"confirmed": 79, "pending": 10, "rejected": 2, "void": 1}
+        {"confirmed": 80, "pending": 10, "rejected": 2, "void": 1}
     by_id = {e.id: e for e in ledger.entries}
     corrections = {e.id: e.corrects for e in ledger.entries if e.corrects}
     assert len(corrections) == 11
@@ -146,14 +148,15 @@ def test_workflow_statuses_and_corrections(ledger):
 def test_effective_entries(ledger):
     eff = ledger.effective_entries(date(2019, 1, 1), date(2019, 12, 31))
     ids = {e.id for e in eff}
-    assert len(eff) == 77
+    assert len(eff) == 78
     assert "2019-04-001" not in ids and "2019-04-006" in ids      # corrected
     assert "2019-07-004" not in ids and "2019-07-005" not in ids  # voided
     assert "2019-08-008" not in ids and "2019-08-011" not in ids  # rejected
     assert "2019-12-006" not in ids                               # still pending
     items = Counter(e.item for e in eff)
     assert items["negative_list"] == 1      # the veto (负面清单)
-    assert items["conduct"] == 1            # the party sanction (党内警告)
+    assert items["sanction"] == 1           # the party sanction (党内警告)
+    assert items["other_deduct"] == 1 and items["report_missing"] == 1
     # honours at three levels for the same person (highest only matters)
     levels = sorted(e.level for e in eff if e.member == "M003" and e.item == "honour")
     assert levels == ["成都市级", "都江堰市级", "集团"]
@@ -199,8 +202,8 @@ EXPECTED_2019 = {
     "M004": ("84.80", "合格", "三星级"),
     # 99×.6 + (支部 honour 10 + volunteer 10)×.3 + 95×.1 = 59.4+6+9.5
     "M005": ("74.90", "合格", "未评星"),
-    # 党内警告 recorded as conduct 10: 90×.6 + 10×.3 + 80×.1 = 54+3+8
-    "M006": ("65.00", "基本合格", "未评星"),
+    # 党内警告: sanction 警告 10 off the total: 100×.6 + 10×.3 + 80×.1 − 10 = 60+3+8−10
+    "M006": ("61.00", "基本合格", "未评星"),
     # 97×.6 + 20×.3 + 92×.1 = 58.2+6+9.2
     "M007": ("73.40", "合格", "未评星"),
     # 集团 honour 20 (都江堰市级 honour rejected) + emergency 成都市级 40 + bravery 都江堰市级 30
@@ -216,8 +219,8 @@ EXPECTED_2019 = {
     "M012": ("44.80", "不合格", "未评星"),
     # 98×.6 + 10×.3 + 89.5×.1 = 58.8+3+8.95
     "M013": ("70.75", "合格", "未评星"),
-    # 92×.6 + 5×.3 + 85.5×.1 = 55.2+1.5+8.55 (duplicate absence voided)
-    "M014": ("65.25", "基本合格", "未评星"),
+    # 100−5−3−2(other_deduct, points 2) = 90: 54 + 5×.3 + 85.5×.1 = 54+1.5+8.55 (duplicate absence voided)
+    "M014": ("64.05", "基本合格", "未评星"),
     # 60 + (都江堰市级 honour 30 + volunteer 10)×.3 + 96.25×.1 = 60+12+9.625 = 81.625 → 81.63
     "M015": ("81.63", "合格", "三星级"),
     # 95×.6 + 10×.3 + 74×.1 = 57+3+7.4 = 67.4 (band 基本合格); 负面清单 → 不合格 / 未评星

@@ -107,6 +107,21 @@ VERIFY_HELP = """复核全部已公示的公示文件：按公示时（标签处
   jifen verify
 """
 
+
+def _paragraphs(text: str) -> str:
+    """Join the lines of each prose paragraph (click would join them with a space, which
+    Chinese does not want); example blocks (marked ``\b``) are kept as written."""
+    out = []
+    for para in text.strip("\n").split("\n\n"):
+        out.append(para if para.startswith("\b") else "".join(x.strip() for x in para.splitlines()))
+    return "\n\n".join(out) + "\n"
+
+
+(ADD_HELP, DECLARE_HELP, CONFIRM_HELP, REJECT_HELP, PENDING_HELP, VOID_HELP, CORRECT_HELP, OBJECT_HELP,
+ RESOLVE_HELP, LOG_HELP, PUBLISH_HELP, VERIFY_HELP) = map(_paragraphs, (
+    ADD_HELP, DECLARE_HELP, CONFIRM_HELP, REJECT_HELP, PENDING_HELP, VOID_HELP, CORRECT_HELP,
+    OBJECT_HELP, RESOLVE_HELP, LOG_HELP, PUBLISH_HELP, VERIFY_HELP))
+
 # ------------------------------------------------------------------------- helpers
 
 
@@ -209,8 +224,8 @@ def register(app: typer.Typer) -> None:
     def entry_command(name: str, help_text: str, action: str, status: str | None):
         @app.command(name, help=help_text)
         def command(
-            member: str = typer.Argument(None, help="党员编号或姓名", show_default=False),
-            item: str = typer.Argument(None, help="积分项目代码（见规则文件）", show_default=False),
+            member: str = typer.Argument(None, metavar="党员", help="党员编号或姓名", show_default=False),
+            item: str = typer.Argument(None, metavar="项目", help="积分项目代码（见规则文件）", show_default=False),
             day: str = typer.Option(None, "--date", "-d", help="发生日期 YYYY-MM-DD", show_default=False),
             times: str = typer.Option(None, "--times", help="次数（默认 1）", show_default=False),
             quantity: str = typer.Option(None, "--quantity", "-q", help="数量（学时、学习强国积分等）",
@@ -245,7 +260,7 @@ def register(app: typer.Typer) -> None:
     def settle_command(name: str, help_text: str, reason_label: str, required: bool):
         @app.command(name, help=help_text)
         def command(
-            entry_id: str = typer.Argument(None, help="条目编号，如 2019-01-004", show_default=False),
+            entry_id: str = typer.Argument(None, metavar="条目编号", help="条目编号，如 2019-01-004", show_default=False),
             reason: str = typer.Option(None, "--reason", "--note", "-m", help=reason_label,
                                        show_default=False),
             by: str = ByOpt,
@@ -269,7 +284,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("correct", help=CORRECT_HELP)
     def correct(
-        entry_id: str = typer.Argument(None, help="要更正的条目编号", show_default=False),
+        entry_id: str = typer.Argument(None, metavar="条目编号", help="要更正的条目编号", show_default=False),
         reason: str = typer.Option(None, "--reason", "-m", help="更正理由", show_default=False),
         member: str = typer.Option(None, "--member", help="改为哪名党员", show_default=False),
         item: str = typer.Option(None, "--item", help="改为哪个积分项目", show_default=False),
@@ -316,7 +331,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("object", help=OBJECT_HELP)
     def object_(
-        entry_id: str = typer.Argument(None, help="有异议的条目编号", show_default=False),
+        entry_id: str = typer.Argument(None, metavar="条目编号", help="有异议的条目编号", show_default=False),
         member: str = typer.Option(None, "--by", help="提出异议的党员（编号或姓名）", show_default=False),
         reason: str = typer.Option(None, "--reason", "-m", help="异议理由", show_default=False),
         day: str = typer.Option(None, "--date", "-d", help="提出日期（默认今天）", show_default=False),
@@ -336,7 +351,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("resolve", help=RESOLVE_HELP)
     def resolve(
-        objection_id: str = typer.Argument(None, help="异议编号，如 Y2019-001", show_default=False),
+        objection_id: str = typer.Argument(None, metavar="异议编号", help="异议编号，如 Y2019-001", show_default=False),
         upheld: bool = typer.Option(None, "--upheld/--dismissed", help="异议成立 / 不成立", show_default=False),
         note: str = typer.Option("", "--note", "-m", help="处理结果说明"),
         member: str = typer.Option(None, "--member", help="（成立时）改为哪名党员", show_default=False),
@@ -363,7 +378,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("log", help=LOG_HELP)
     def log(
-        target: str = typer.Argument(None, help="条目编号或党员（编号或姓名）；不写则显示全部",
+        target: str = typer.Argument(None, metavar="条目编号或党员", help="条目编号或党员（编号或姓名）；不写则显示全部",
                                      show_default=False),
         limit: int = typer.Option(50, "--limit", "-n", help="最多显示多少个提交（不指定对象时）"),
         branch: Path = BranchOpt,
@@ -371,7 +386,7 @@ def register(app: typer.Typer) -> None:
         from jifen_cli.core import audit, writer
 
         root = _root(branch)
-        entry_id = member = None
+        entry_id = member = name = None
         if target:
             ledger = writer.load(root)
             if any(e.id == target for e in ledger.entries):
@@ -379,8 +394,12 @@ def register(app: typer.Typer) -> None:
             elif re.match(r"^\d{4}-\d{2}-\d+$", target.strip()):
                 entry_id = writer.find_entry(ledger, target.strip()).id  # refuses with a hint
             else:
-                member = writer.resolve_member(ledger, target).id
-        items = audit.history(root, entry_id=entry_id, member=member, limit=limit)
+                m = writer.resolve_member(ledger, target)
+                member, name = m.id, m.name
+                if sum(1 for x in ledger.members if x.name == name) > 1:
+                    name = None  # a shared name in a record cannot be told apart
+        items = audit.history(root, entry_id=entry_id, member=member,
+                              member_name=name if member else None, limit=limit)
         if not items:
             typer.echo("没有找到相关的修改记录。")
         for it in items:
@@ -395,7 +414,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("publish", help=PUBLISH_HELP)
     def publish(
-        period: str = typer.Argument(None, help="公示期间，如 2019-01", show_default=False),
+        period: str = typer.Argument(None, metavar="期间", help="公示期间，如 2019-01", show_default=False),
         on: str = typer.Option(None, "--date", "-d", help="公示日期（默认今天）", show_default=False),
         by: str = ByOpt,
         dry_run: bool = DryOpt,

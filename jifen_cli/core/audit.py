@@ -141,7 +141,7 @@ def _working_text(root: Path, rel: str, overrides: dict | None) -> str | None:
         return None
 
 
-def _blame(root: Path, tag_name: str, rel: str, entry_id: str, final_value) -> list[git.Commit]:
+def _blame(root: Path, tag_name: str, rel: str, entry_id: str) -> list[git.Commit]:
     """The commits after the tag that changed ``entry_id`` in ``rel`` (oldest first)."""
     commits = git.commits_after(root, tag_name, rel)
     prev = _entries_of(git.show_file(root, tag_name, rel))
@@ -195,7 +195,7 @@ def check_published(root: Path, overrides: dict[str, str] | None = None) -> list
                 continue
             head_entries = _entries_of(git.show_file(root, head_sha, rel))
             for eid, (what, key) in problems.items():
-                blamed = _blame(root, tag_name, rel, eid, None)
+                blamed = _blame(root, tag_name, rel, eid)
                 uncommitted = (head_entries or {}).get(eid) != (after or {}).get(eid) \
                     if head_entries is not None and after is not None else True
                 who = [_describe(c) for c in blamed]
@@ -387,10 +387,10 @@ def _describe_change(kind: str, rid: str, a: dict | None, b: dict | None) -> str
 
 
 def history(root: Path, *, entry_id: str | None = None, member: str | None = None,
-            limit: int | None = None) -> list[HistoryItem]:
+            member_name: str | None = None, limit: int | None = None) -> list[HistoryItem]:
     """Newest first: commits that changed the ledger, or only those touching one entry
     (its record, the entries correcting it, objections against it) or one member's
-    entries.  Changes are read from the file contents, so hand edits made outside the
+    entries (``member`` id; records naming the member by ``member_name`` count too).  Changes are read from the file contents, so hand edits made outside the
     CLI show up like the CLI's own commits; uncommitted changes come first."""
     root = Path(root)
     git.require_repo(root)
@@ -409,7 +409,7 @@ def history(root: Path, *, entry_id: str | None = None, member: str | None = Non
                 return str(rec.get("id")) in related or str(rec.get("corrects")) in related
             return str(rec.get("entry")) in related
         if member:
-            return kind == "entries" and str(rec.get("member")) == member
+            return kind == "entries" and str(rec.get("member")) in (member, member_name)
         return True
 
     def diff(old_rev: str | None, new_text_of) -> list[str]:

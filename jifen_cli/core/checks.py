@@ -136,9 +136,10 @@ def check_evaluations(ledger: Ledger) -> list[Diagnostic]:
         if ledger.member(ev.member) is None and not _ambiguous_name(ledger, ev.member):
             out.append(diag("E301", f"未知党员“{ev.member}”", ev.loc, "member",
                             hint=_member_hint(ledger, ev.member)))
-        key = (ev.year, ev.member)
+        key = (ev.year, ev.member, ev.period)
         if key in seen:
-            out.append(diag("E305", f"{ev.year} 年“{ev.member}”的评议结果重复", ev.loc, "member"))
+            when = f"{ev.year} 年" + (ev.period or "")
+            out.append(diag("E305", f"{when}“{ev.member}”的评议结果重复", ev.loc, "member"))
         seen.add(key)
     return out
 

@@ -12,6 +12,7 @@ message); "not a git repository" is E703 and carries the command that fixes it.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import os
 import re
@@ -118,17 +119,29 @@ def require_repo(root: Path) -> None:
 
 
 def toplevel(root: Path) -> Path:
-    return Path(run_git(root, "rev-parse", "--show-toplevel").strip())
+    return _cached(root, "--show-toplevel")
+
+
+@functools.lru_cache(maxsize=64)
+def _rev_parse(root: str, what: str) -> str:
+    return run_git(Path(root), "rev-parse", what).strip()
+
+
+def _cached(root: Path, what: str):
+    """rev-parse facts that never change for a directory, asked once per process
+    (keyed by the resolved path)."""
+    out = _rev_parse(str(Path(root).resolve()), what)
+    return out if what == "--show-prefix" else Path(out)
 
 
 def git_dir(root: Path) -> Path:
     """The repository's git directory (absolute)."""
-    return Path(run_git(root, "rev-parse", "--absolute-git-dir").strip())
+    return _cached(root, "--absolute-git-dir")
 
 
 def prefix(root: Path) -> str:
     """The branch root relative to the repository top ('' at the top, else 'a/b/')."""
-    return run_git(root, "rev-parse", "--show-prefix").strip()
+    return _cached(root, "--show-prefix")
 
 
 def to_repo_path(root: Path, rel: str) -> str:
@@ -298,7 +311,13 @@ def materialise(root: Path, rev: str, dest: Path) -> Path:
 def checkout_at(root: Path, rev_or_date: str):
     """``with checkout_at(root, "2019-02-01") as past_root:`` — a temporary copy of the
     branch as it was at that revision or date, removed afterwards.  This is what
-    ``--as-of`` on the read commands uses."""
+    ``--as-of`` on the read commands uses; with ``rev_or_date`` None or empty it yields
+    ``root`` itself, so a command can always write
+    ``with checkout_at(root, as_of) as r: ledger, diags = load_branch(r)``."""
+    if not rev_or_date:
+        yield Path(root)
+        return
+    require_repo(Path(root))
     tmp = Path(tempfile.mkdtemp(prefix="jifen-asof-"))
     try:
         yield materialise(Path(root), rev_or_date, tmp / "branch")

@@ -156,6 +156,7 @@ EVALUATION_FIELDS = {
     "band": Field(V.parse_text, False, None),
     "score": Field(V.parse_decimal, False, None),
     "note": Field(V.parse_text, False, ""),
+    "period": Field(_one_of(("H1", "H2", "Q1", "Q2", "Q3", "Q4")), False, None),
 }
 OBJECTION_FIELDS = {
     "id": Field(V.parse_id, True),
@@ -513,7 +514,8 @@ def _build_evaluations(rel: str, year: int, data, diags) -> list[Evaluation]:
         if isinstance(raw, dict) and all(raw.get(k) is None for k in ("votes", "band", "score")):
             diags.append(diag("E202", "评议结果应给出 votes（票数）、band（档次）或 score（得分）之一", loc))
         out.append(Evaluation(year=year, member=rec["member"], votes=votes, band=rec["band"],
-                              score=rec["score"], note=rec["note"] or "", loc=loc))
+                              score=rec["score"], note=rec["note"] or "", loc=loc,
+                              period=rec["period"]))
     return out
 
 

@@ -153,6 +153,9 @@ class Evaluation:
     score: Decimal | None
     note: str
     loc: Loc
+    #: which part of the year the record covers when the scheme evaluates more than once a
+    #: year (RULES.md §8.3a): "H1"/"H2" or "Q1".."Q4"; None for a yearly evaluation
+    period: str | None = None
 
 
 @dataclass(slots=True)

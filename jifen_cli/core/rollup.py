@@ -46,6 +46,7 @@ class BranchResult:
     errors: int = 0
     warnings: int = 0
     entries: int = 0
+    parsed: int = 0  # files parsed (not served by the cache) while loading this branch
     sections: list[str] = field(default_factory=list)
     scales: dict[str, list[str]] = field(default_factory=dict)  # scale → band names
     lines: list[MemberLine] = field(default_factory=list)
@@ -130,6 +131,7 @@ def rollup_branch(directory: str, year: int) -> BranchResult:
     from .diagnostics import JifenError
 
     res = BranchResult(dir=str(directory))
+    parsed_before = cache.STATS["parsed"]
     try:
         from .checks import check_branch
         from .loader import find_branch_root
@@ -156,6 +158,7 @@ def rollup_branch(directory: str, year: int) -> BranchResult:
         res.problem = f"内部错误：{type(exc).__name__}: {exc}"
     finally:
         cache.flush()
+        res.parsed = cache.STATS["parsed"] - parsed_before
     return res
 
 

@@ -111,6 +111,7 @@ def build_notice(ledger, period: Period, published_on: date) -> dict:
             marks.append("异议核实中")
         counted = e.status == CONFIRMED and later is None
         row = {
+            "key": (e.date.isoformat(), 0, e.id),
             "id": e.id,
             "date": cn_month_day(e.date),
             "item": item_name,
@@ -128,6 +129,27 @@ def build_notice(ledger, period: Period, published_on: date) -> dict:
             objections.append({"id": o.id, "entry": e.id, "name": names.get(e.member, e.member),
                                "item": item_name, "date": cn_month_day(o.date)})
 
+    # joint liability (连带扣分): charges received for other members' entries of this period
+    extra: dict[str, Decimal] = {}
+    for member_id, charges in book.liability.items():
+        for source_id, pts, text in charges:
+            source = by_id.get(source_id)
+            if source is None or not period.contains(source.date):
+                continue
+            rows_by_member.setdefault(member_id, []).append({
+                "key": (source.date.isoformat(), 1, source_id),
+                "id": source_id,
+                "date": cn_month_day(source.date),
+                "item": "连带扣分",
+                "points": signed(pts),
+                "note": text.split(" ", 1)[1] if text[:4].isdigit() and " " in text else text,
+                "correction": "",
+                "marks": ["连带"],
+                "counted": True,
+            })
+            extra[member_id] = extra.get(member_id, Decimal(0)) + pts
+    for rows in rows_by_member.values():
+        rows.sort(key=lambda r: r["key"])
     members = []
     for m in ledger.members:
         rows = rows_by_member.get(m.id, [])
@@ -137,7 +159,7 @@ def build_notice(ledger, period: Period, published_on: date) -> dict:
             continue
         if not rows and not s.notice.show_empty_members:
             continue
-        period_total = book.total(m.id, period.start, period.end)
+        period_total = book.total(m.id, period.start, period.end) + extra.get(m.id, Decimal(0))
         running = book.running.get(m.id)
         remark = []
         if m.exempt is not None:
@@ -158,7 +180,7 @@ def build_notice(ledger, period: Period, published_on: date) -> dict:
         m["no"] = i
 
     closing = published_on + timedelta(days=s.objection_days)
-    counted_rows = sum(1 for m in members for r in m["rows"] if r["counted"])
+    counted_rows = sum(1 for m in members for r in m["rows"] if r["counted"] and "连带" not in r["marks"])
     return {
         "title": notice_title(s, period),
         "branch": s.name,
@@ -233,4 +255,4 @@ def _text_table(n: dict) -> str:
                       widths=[None, 14, None, None, 20, None, 30, None] + [8] * len(running))
 
 
-__all__ = ["render_notice", "build_notice", "notice_title", "num"]
+__all__ = ["render_notice", "build_notice", "notice_title"]

@@ -42,6 +42,8 @@ class PointsBook:
         #: year-to-date section scores (entry-driven sections only) per member, with ``upto``
         self.running_sections: list[tuple[str, str, str]] = []
         self.running: dict[str, dict[str, Decimal | None]] = {}
+        #: joint-liability charges received: member id → [(source entry id, signed points, text)]
+        self.liability: dict[str, list[tuple[str, Decimal, str]]] = {}
         if upto is not None:
             self._engine = self._engine_points(upto)
 
@@ -62,6 +64,9 @@ class PointsBook:
         out: dict[str, Decimal] = {}
         for row in table.rows:
             self.running[row.member] = {code: row.sections.get(code) for code, _, _ in self.running_sections}
+            for step in row.steps:
+                if step.kind == R.LIABILITY and step.entry and step.points is not None:
+                    self.liability.setdefault(row.member, []).append((step.entry, step.points, step.text))
             for step in row.steps:
                 if not step.entry:
                     continue

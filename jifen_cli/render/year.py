@@ -13,7 +13,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from jifen_cli.core.diagnostics import JifenError
 
-from .common import (cell_number, check_format, class_names, csv_safe, display_width, md_escape,
+from .common import (cell_number, check_format, class_names, csv_safe, display_width,
                      num, render_template, scheme_for, text_clean, text_table, xlsx_text)
 
 FORMATS = ("text", "md", "html", "csv", "xlsx")

@@ -115,3 +115,11 @@ def test_old_member_evaluation_only(result):
     assert old.row.evaluation_only
     assert old.row.total == D("85")
     assert old.grade() == "合格"
+
+
+def test_times_count_years_not_in_a_row():
+    led = build()
+    # 1.5 “二次低于基本合格” counts occurrences, not consecutive years: 2016 and 2019 → second time
+    led.history = {2016: {"o5": "不合格"}, 2017: {"o5": "合格"}}
+    o5 = engine.year_result(led, YEAR).member("o5")
+    assert o5.outcomes == ["二次低于基本合格：镇党委实行诫勉谈话"]

@@ -133,3 +133,16 @@ def test_org_is_registered():
     r = jifen("--help")
     assert r.returncode == 0 and "org" in r.stdout
     assert os.environ.get("JIFEN_IN_WORKER") is None
+
+
+def test_rerun_after_one_edit_parses_only_that_file(tmp_path):
+    dirs, _ = generate_tree(tmp_path / "t", branches=3, members=6, rate=8, seed=4)
+    first = R.rollup(dirs, 2024, jobs=2)
+    assert all(b.parsed > 10 for b in first.branches)  # cold: every file of every branch
+    again = R.rollup(dirs, 2024, jobs=2)
+    assert [b.parsed for b in again.branches] == [0, 0, 0]
+    f = dirs[1] / "events" / "2024" / "2024-06.yaml"
+    f.write_text(f.read_text(encoding="utf-8") + "# 补记\n", encoding="utf-8")
+    edited = R.rollup(dirs, 2024, jobs=2)
+    assert [b.parsed for b in edited.branches] == [0, 1, 0]
+    assert _table(edited) == _table(first)  # a comment changes nothing else

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from datetime import date
 from pathlib import Path
 
@@ -132,6 +134,55 @@ def test_as_of_reproduces_a_notice_byte_for_byte(branch):
     with g.checkout_at(branch, date.today().isoformat()) as past:
         assert len(load_branch(past)[0].entries) == len(now_ledger.entries)
     assert run_cli(["-C", str(branch), "verify"]).code == 0
+    # and through the notice command's --as-of, by tag, as a subprocess
+    out = branch.parent / "again.md"
+    r = run_proc(["-C", str(branch), "month", "2019-01", "--format", "md", "--date", "2019-02-05",
+                  "--as-of", "publish/2019-01", "-o", str(out)])
+    assert r.code == 0, r.text
+    assert out.read_bytes() == stored
+
+
+@contextlib.contextmanager
+def dated(when: str):
+    """Commits made inside are dated ``when`` (git reads these variables)."""
+    keys = ("GIT_COMMITTER_DATE", "GIT_AUTHOR_DATE")
+    saved = {k: os.environ.get(k) for k in keys}
+    os.environ.update({k: when for k in keys})
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def test_as_of_a_date(tmp_path):
+    """--as-of 2019-02-05 is the state at the end of that day."""
+    from reckit import write_branch
+
+    with dated("2019-02-01T09:00:00+08:00"):
+        branch = write_branch(tmp_path / "b")
+    with dated("2019-02-03T10:00:00+08:00"):
+        assert run_cli(["-C", str(branch), "add", "M003", "absent", "--date", "2019-01-30"]).code == 0
+    with dated("2019-02-05T16:00:00+08:00"):
+        publish(branch)
+    stored = (branch / "published/2019-01.html").read_bytes()
+    assert run_cli(["-C", str(branch), "correct", "2019-01-001", "--item", "leave",
+                    "--reason", "当天已请假"]).code == 0
+    got = {}
+    for as_of in ("2019-02-02", "2019-02-05", "2019-02-06", date.today().isoformat()):
+        r = run_cli(["-C", str(branch), "month", "2019-01", "--format", "html", "--date",
+                     "2019-02-05", "--as-of", as_of])
+        assert r.code == 0, r.text
+        got[as_of] = r.out.encode("utf-8")
+    assert got["2019-02-05"] == stored and got["2019-02-06"] == stored
+    assert got["2019-02-02"] != stored  # before 2019-01-003 was recorded
+    assert "2019-01-003" not in got["2019-02-02"].decode() and "2019-01-003" in stored.decode()
+    assert got[date.today().isoformat()] != stored  # after the correction
+    r = run_cli(["-C", str(branch), "month", "2019-01", "--as-of", "2019-01-01"])
+    assert r.code == 2 and "没有任何提交" in r.text
 
 
 def test_publish_refuses_uncommitted_ledger_changes(branch):

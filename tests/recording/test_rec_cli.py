@@ -221,3 +221,14 @@ def test_log_of_an_entry_includes_hand_edits(branch):
     assert "jifen: add 2019-01-003" in r.out and "顺手改了" in r.out
     r = run_cli(b + ["log"])
     assert "【手工】初始台账" in r.out and r.out.count("\n") >= 4
+
+
+def test_log_of_a_member_finds_records_written_by_name(branch):
+    p = branch / JAN
+    p.write_text(p.read_text(encoding="utf-8") + "  - {id: 2019-01-003, date: 2019-01-29, member: 赵六, item: leave}\n",
+                 encoding="utf-8")
+    git(branch, "-c", "user.name=孙记录", "commit", "-qam", "按姓名补记")
+    r = run_cli(["-C", str(branch), "log", "M005"])
+    assert r.code == 0 and "按姓名补记" in r.out and "孙记录" in r.out
+    r = run_cli(["-C", str(branch), "log", "M001"])
+    assert "按姓名补记" not in r.out

@@ -98,3 +98,15 @@ def test_branch_in_a_subdirectory(tmp_path):
         assert "M001" in (past / "members.yaml").read_text(encoding="utf-8")
         kept = past
     assert not kept.exists()  # removed afterwards
+
+
+def test_checkout_at_none_is_the_branch_itself_and_needs_a_repo_otherwise(tmp_path, branch):
+    with git.checkout_at(branch, None) as same:
+        assert same == branch
+    from reckit import write_branch
+
+    plain = write_branch(tmp_path / "plain", init_git=False)
+    with pytest.raises(JifenError) as exc:
+        with git.checkout_at(plain, "2019-01-01"):
+            pass
+    assert exc.value.exit_code == 2 and "git init" in exc.value.hint

@@ -137,6 +137,8 @@ def test_message_grammar_round_trip():
     assert (p.action, p.target) == ("add", "2019-01-004")
     assert p.fields == {"member": "M003", "item": "absent", "by": "欧阳 明", "q": 'a"b=c'}
     assert writer.parse_message("修改了一下") is None
+    init = writer.parse_message("jifen: init branch=第一党支部")
+    assert (init.action, init.target, init.fields) == ("init", "", {"branch": "第一党支部"})
 
 
 # ----------------------------------------------------------------------------- lock
@@ -274,3 +276,19 @@ def test_resolve_keeps_comments_in_the_objection_file(branch):
             assert line in after.splitlines()
     assert "status: dismissed" in after and "resolution: 未获批准" in after
     assert after.count("\n\n") == text.count("\n\n")
+
+
+def test_a_failed_commit_puts_everything_back(branch):
+    # a real git failure: commits must be signed, and the signing program fails
+    git(branch, "config", "commit.gpgsign", "true")
+    git(branch, "config", "gpg.program", "false")
+    head = git(branch, "rev-parse", "HEAD")
+    for args in (["add", "M001", "leave", "--date", "2019-01-28"],   # existing month file
+                 ["add", "M001", "leave", "--date", "2019-05-02"]):  # new month file
+        r = run_cli(["-C", str(branch), *args])
+        assert r.code == 2 and "git commit 失败" in r.text, r.text
+        assert (branch / JAN).read_text(encoding="utf-8") == JANUARY
+        assert not (branch / "events/2019/2019-05.yaml").exists()
+        assert git(branch, "status", "--porcelain") == ""
+        assert git(branch, "rev-parse", "HEAD") == head
+        assert not (branch / ".git/jifen.lock").exists()

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from renderkit import SAMPLE, hostile_branch, load
+from renderkit import SAMPLE, hostile_branch
 
 from jifen_cli.core.periods import Period
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from renderkit import PRIVATE_MARKERS, TEMPLATE, XSS, hostile_branch, load, md_text
+from renderkit import PRIVATE_MARKERS, XSS, hostile_branch, load, md_text
 
 from jifen_cli.core.periods import Period
 

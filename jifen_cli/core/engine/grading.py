@@ -86,14 +86,12 @@ class Grader:
                     return False
             return True
         if cond.times > 1:
+            first = min([state.year] + self.ledger.years() + list(self.ledger.history))
             count = 0
-            y = state.year
-            st = state
-            while st is not None:
-                if self._holds_once(cond, member, st):
+            for y in range(state.year, first - 1, -1):
+                st = state if y == state.year else self.past(y)
+                if st is not None and self._holds_once(cond, member, st):
                     count += 1
-                y -= 1
-                st = self.past(y)
             return count >= cond.times
         return self._holds_once(cond, member, state)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from ..periods import Period
 from ..rules.model import Scheme
@@ -48,13 +48,18 @@ class Step:
 
 
 def fmt(d: Decimal | None) -> str:
+    """A number as the explanation shows it: no trailing zeros, at most 4 decimals
+    (longer fractions are cut and marked with “…”)."""
     if d is None:
         return "—"
+    suffix = ""
+    if d != d.quantize(Decimal("0.0001"), rounding=ROUND_DOWN):
+        d, suffix = d.quantize(Decimal("0.0001"), rounding=ROUND_DOWN), "…"
     d = d.normalize() if d == d.to_integral_value() else d
     text = f"{d:f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    return ("0" if text in ("-0", "") else text) + suffix
 
 
 def _signed(d: Decimal) -> str:

@@ -63,7 +63,9 @@ class Calculator:
             lst.sort(key=entry_sort_key)
         self._amounts: dict[tuple, dict[str, list]] = {}
         self._liability: dict[Period, dict[str, list]] = {}
-        self._evaluations = {(ev.member, ev.year): ev for ev in ledger.evaluations}
+        self._evaluations: dict[tuple, list] = {}
+        for ev in ledger.evaluations:
+            self._evaluations.setdefault((ev.member, ev.year), []).append(ev)
         self._consumed = set()
         for s in scheme.sections:
             if s.kind == FORMULA and s.formula is not None:
@@ -194,7 +196,7 @@ class Calculator:
         units = (qty / item.per).to_integral_value(rounding=ROUND_FLOOR)
         amount = units * item.points
         out = []
-        for i, e in enumerate(entries):
+        for e in entries:
             step = Step(R.ENTRY, f"{e.date} {item.name} 数量 {fmt(e.quantity or ZERO)}", entry=e.id,
                         section=item.section)
             out.append((e, ZERO, [step]))
@@ -296,8 +298,9 @@ class Calculator:
         out = []
         for rule in self.scheme.absence:
             if rule.kind == "minimum":
-                if unit.end.month != 12 or unit.end.day != 31:
-                    continue  # settled in the last unit of the year
+                last_of_year = unit.end.month == 12 and unit.end.day == 31
+                if not last_of_year or unit.kind not in (self.scheme.period, YEAR):
+                    continue  # settled in the last scoring unit of the year
                 hit = self._minimum(member, rule, unit.year)
             else:
                 hit = self._consecutive(member, rule, unit)
@@ -343,10 +346,39 @@ class Calculator:
 
     # ---- evaluation ----------------------------------------------------------------
     def evaluation_value(self, section: Section, member: Member, year: int) -> tuple[Decimal, list[Step]]:
-        ev = self._evaluations.get((member.id, year))
+        records = self._evaluations.get((member.id, year), [])
         spec = section.evaluation
-        if ev is None:
+        if not records:
             return ZERO, [Step(R.EVAL, f"{section.name}：无{year}年评议记录，按0分计", value=ZERO, section=section.code)]
+        if spec.periods == "year" or len(records) == 1 and not getattr(records[0], "period", None):
+            value, steps = self._one_evaluation(section, records[-1])
+        else:
+            value, steps = self._several_evaluations(section, records)
+        if section.full is not None and value > section.full:
+            steps.append(Step(R.CAP, f"{section.name}最高{fmt(section.full)}分", section=section.code))
+            value = section.full
+        value = max(value, ZERO)
+        steps.append(Step(R.SECTION, f"{section.name}", value=value, section=section.code))
+        return value, steps
+
+    def _several_evaluations(self, section: Section, records) -> tuple[Decimal, list[Step]]:
+        """Half-yearly / quarterly evaluation records combined into the year."""
+        steps: list[Step] = []
+        values = []
+        for ev in sorted(records, key=lambda r: str(getattr(r, "period", "") or "")):
+            v, st = self._one_evaluation(section, ev)
+            label = getattr(ev, "period", None) or "年度"
+            steps.extend(replace(x, text=f"【{label}】{x.text}") for x in st)
+            values.append(v)
+        total = sum(values, ZERO)
+        how = "相加"
+        if section.evaluation.combine == "average":
+            total, how = total / len(values), "平均"
+        steps.append(Step(R.EVAL, f"{section.name}：{len(values)}次评议{how}", value=total, section=section.code))
+        return total, steps
+
+    def _one_evaluation(self, section: Section, ev) -> tuple[Decimal, list[Step]]:
+        spec = section.evaluation
         steps = []
         if spec.method == "votes":
             value = self._votes_value(section, ev, steps)
@@ -366,11 +398,6 @@ class Calculator:
         else:
             value = ev.score if ev.score is not None else ZERO
             steps.append(Step(R.EVAL, f"{section.name}：评议得分{fmt(value)}", section=section.code))
-        if section.full is not None and value > section.full:
-            steps.append(Step(R.CAP, f"{section.name}最高{fmt(section.full)}分", section=section.code))
-            value = section.full
-        value = max(value, ZERO)
-        steps.append(Step(R.SECTION, f"{section.name}", value=value, section=section.code))
         return value, steps
 
     def _votes_value(self, section, ev, steps) -> Decimal:

@@ -15,7 +15,7 @@ from ..diagnostics import Diagnostic, diag
 from ..model import STATUSES, Loc
 from . import formula as fm
 from .model import (
-    ACCOUNT, BASE, BONUS, DEDUCTING, EVALUATION, FORMULA, FULL_KINDS, PENALTY, SECTION_KINDS,
+    ACCOUNT, BASE, BONUS, DEDUCTING, EVALUATION, FORMULA, FULL_KINDS, SECTION_KINDS,
     Absence, Band, Charge, ClassDef, Condition, Evaluation, Exempt, Investigation, Item,
     Liability, Modifier, Part, Quota, Rounding, Scale, Scheme, Section, StatusDef, Total,
     Veto, YearRule,
@@ -28,10 +28,10 @@ TOP_KEYS = ("format", "scheme", "source", "rounding", "period", "combine", "sect
             "classes", "statuses", "exempt", "investigation", "modifiers", "liability",
             "absence", "grades", "rules", "schedule", "notes")
 SECTION_KEYS = ("code", "name", "kind", "full", "cap", "floor", "parts", "items", "yearly",
-                "formula", "method", "options", "groups", "bands", "note")
+                "formula", "method", "options", "groups", "bands", "periods", "combine", "note")
 PART_KEYS = ("code", "name", "full", "items", "note")
 ITEM_KEYS = ("code", "name", "points", "per", "open", "levels", "highest_only", "max_count",
-             "cap", "zero", "veto", "grade", "no_grade", "classes", "modifiers", "deduct", "note")
+             "cap", "zero", "veto", "grade", "no_grade", "classes", "modifiers", "deduct", "sanction", "note")
 TOTAL_KEYS = ("method", "weights", "formula", "full", "cap", "floor", "overflow")
 CLASS_KEYS = ("name", "sections", "total", "evaluation_only", "note")
 STATUS_KEYS = ("graded", "scales", "reason")
@@ -269,7 +269,7 @@ def _section(ctx, raw, path) -> Section | None:
         if total != full:
             ctx.err("E504", f"板块“{section.name}”各分项满分之和为 {total}，与板块满分 {full} 不一致",
                     path + ("parts",))
-    if kind in (EVALUATION, FORMULA, ACCOUNT) and (section.parts) :
+    if kind in (EVALUATION, FORMULA, ACCOUNT) and section.parts:
         ctx.err("E510", f"{_kind_name(kind)}板块不能有分项 parts", path + ("parts",))
     if kind in (EVALUATION, FORMULA) and section.items:
         ctx.err("E510", f"{_kind_name(kind)}板块不能有项目 items", path + ("items",))
@@ -383,6 +383,7 @@ def _item(ctx, raw, path, section, part) -> Item | None:
     item.classes = ctx.names(classes, path + ("classes",), "classes") if classes is not None else None
     item.modifiers = data.get("modifiers", True) is not False
     item.deduct = ctx.flag(data.get("deduct"), path + ("deduct",), "deduct")
+    item.sanction = ctx.flag(data.get("sanction"), path + ("sanction",), "sanction")
     if item.deduct and section.kind != ACCOUNT:
         ctx.err("E510", "deduct: true 只用于累计账户（account）板块中的扣分项目", path + ("deduct",))
     ways = [w for w in ("points", "open", "levels") if data.get(w) is not None]
@@ -391,9 +392,7 @@ def _item(ctx, raw, path, section, part) -> Item | None:
     effects = item.zero or item.veto or item.grades or item.no_grade
     if not ways and not effects:
         ctx.err("E511", "项目须写分值（points / open / levels）或效果（zero / veto / grade / no_grade）", path)
-    if section.kind in (EVALUATION, FORMULA):
-        pass  # reported by the section
-    if item.zero and section.kind not in (BASE, "accrue") :
+    if item.zero and section.kind not in (BASE, "accrue"):
         ctx.err("E510", "zero（该项不得分）只能用于基础分倒扣或累加板块", path + ("zero",))
     return item
 
@@ -404,6 +403,14 @@ def _evaluation(ctx, data, path, full) -> Evaluation:
         ctx.err("E510", "评议方法 method 应为 votes（票数）、band（档次）或 score（直接给分）", path + ("method",))
         method = "score"
     ev = Evaluation(method)
+    ev.periods = data.get("periods", "year")
+    if ev.periods not in ("year", "half", "quarter"):
+        ctx.err("E510", "评议 periods 应为 year、half 或 quarter", path + ("periods",))
+        ev.periods = "year"
+    ev.combine = data.get("combine", "average")
+    if ev.combine not in ("average", "sum"):
+        ctx.err("E510", "评议 combine 应为 average（平均）或 sum（相加）", path + ("combine",))
+        ev.combine = "average"
     if method == "votes":
         options = ctx.mapping(data.get("options"), path + ("options",), "评议选项") or {}
         if not options:
@@ -673,7 +680,7 @@ def _check_grade_map(ctx, scheme, grades: dict, path):
 
 
 def _check_item_grades(ctx, scheme):
-    for item in scheme.items.values():
+    for item in (it for s in scheme.sections for it in s.all_items()):
         _check_grade_map(ctx, scheme, item.grades, item.path + ("grade",))
         if item.veto:
             _check_grade_map(ctx, scheme, item.veto.grades, item.path + ("veto", "grade"))

@@ -42,6 +42,12 @@ class Item:
     classes: tuple[str, ...] | None = None
     modifiers: bool = True
     deduct: bool = False  # in an account section: subtracts from the balance
+    sanction: bool = False  # a party/administrative sanction (notices may hide its note)
+
+    @property
+    def is_sanction(self) -> bool:
+        """Sanction-like for notices: marked ``sanction`` or forcing/withholding a grade or a veto."""
+        return self.sanction or bool(self.veto or self.grades or self.no_grade)
     path: tuple = ()
 
     @property
@@ -68,6 +74,8 @@ class Evaluation:
     options: dict[str, Decimal] = field(default_factory=dict)
     groups: dict[str, Decimal] | None = None
     bands: dict[str, tuple[Decimal, Decimal]] = field(default_factory=dict)
+    periods: str = "year"  # year | half | quarter: several records a year (Evaluation.period "H1"...)
+    combine: str = "average"  # how several records make the year: average | sum
 
 
 @dataclass
