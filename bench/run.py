@@ -39,8 +39,8 @@ CLK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
 # --------------------------------------------------------------------------- measuring
-def _tree_rss_kb(pid: int) -> int:
-    """Resident memory of ``pid`` and all its descendants (Linux /proc), in KiB."""
+def _tree_rss_kb(pid: int) -> tuple[int, int]:
+    """(sum, largest) resident memory of ``pid`` and its descendants (Linux /proc), KiB."""
     children: dict[int, list[int]] = {}
     try:
         for name in os.listdir("/proc"):
@@ -54,8 +54,8 @@ def _tree_rss_kb(pid: int) -> int:
             except (OSError, ValueError, IndexError):
                 continue
     except OSError:
-        return 0
-    total, todo = 0, [pid]
+        return 0, 0
+    total, largest, todo = 0, 0, [pid]
     while todo:
         p = todo.pop()
         todo.extend(children.get(p, []))
@@ -63,27 +63,33 @@ def _tree_rss_kb(pid: int) -> int:
             with open(f"/proc/{p}/status") as fh:
                 for line in fh:
                     if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
+                        kb = int(line.split()[1])
+                        total += kb
+                        largest = max(largest, kb)
                         break
         except OSError:
             pass
-    return total
+    return total, largest
 
 
 def run_once(cmd: list[str], cwd: Path | None = None, env: dict | None = None) -> dict:
-    """Run one process; returns wall seconds, CPU seconds, peak RSS (max single
-    process) and sampled peak of the process tree, exit code."""
+    """Run one process; returns wall seconds, CPU seconds (user+sys of the process and
+    its workers), the sampled peak RSS of the largest process and of the whole process
+    tree, exit code.  (``ru_maxrss`` is not used: on Linux a child inherits the runner's
+    high-water mark through fork, so it would report the runner's own size.)"""
     full_env = {k: v for k, v in os.environ.items() if k not in ("JIFEN_NO_CACHE", "JIFEN_BRANCH")}
     full_env.update(env or {})
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=full_env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
-    peak = [0]
+    peak = [0, 0]
     stop = threading.Event()
 
     def sample():
         while not stop.wait(0.05):
-            peak[0] = max(peak[0], _tree_rss_kb(proc.pid))
+            total, largest = _tree_rss_kb(proc.pid)
+            peak[0] = max(peak[0], total)
+            peak[1] = max(peak[1], largest)
 
     sampler = None
     if os.path.isdir("/proc"):
@@ -98,7 +104,7 @@ def run_once(cmd: list[str], cwd: Path | None = None, env: dict | None = None) -
     proc.stderr.close()
     code = os.waitstatus_to_exitcode(status)
     return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
-            "rss_max_kb": usage.ru_maxrss, "rss_tree_kb": max(peak[0], usage.ru_maxrss),
+            "rss_max_kb": peak[1], "rss_tree_kb": peak[0],
             "code": code, "stderr": err[-2000:]}
 
 
@@ -146,20 +152,22 @@ def yaml_files(size: str) -> list[str]:
 
 
 def records_json(size: str) -> Path:
-    """All event records of a data set as one JSON list (the json.load baseline)."""
+    """All event records of a data set as one JSON list (the json.load baseline).
+    Written by a child process, so that this runner stays small."""
     path = DATA / f"{size}.records.json"
     if path.exists():
         return path
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from jifen_cli.core.loader import read_files
-
-    records = []
-    for d in branch_dirs(size):
-        rels = sorted(p.relative_to(d).as_posix() for p in (d / "events").rglob("*.yaml"))
-        for rel, (data, _) in read_files(d, rels).items():
-            if isinstance(data, dict):
-                records.extend(data.get("entries") or [])
-    path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    code = ("import json, sys\nfrom pathlib import Path\n"
+            "from jifen_cli.core.loader import read_files\n"
+            "records = []\n"
+            "for d in map(Path, json.loads(sys.argv[1])):\n"
+            "    rels = sorted(p.relative_to(d).as_posix() for p in (d / 'events').rglob('*.yaml'))\n"
+            "    for rel, (data, _) in read_files(d, rels).items():\n"
+            "        if isinstance(data, dict):\n"
+            "            records.extend(data.get('entries') or [])\n"
+            "Path(sys.argv[2]).write_text(json.dumps(records, ensure_ascii=False), encoding='utf-8')\n")
+    subprocess.run([PY, "-c", code, json.dumps([str(d) for d in branch_dirs(size)]), str(path)],
+                   check=True)
     return path
 
 

@@ -222,15 +222,24 @@ _CLICK_WORDS = [
     ("Got unexpected extra argument", "多余的参数"),
     ("Got unexpected extra arguments", "多余的参数"),
     ("Did you mean", "是不是"),
+    ("Option ", "选项 "),
+    ("Error: ", ""),
 ]
 
 
+def _zh_usage(text: str) -> str:
+    return text.replace("Usage:", "用法：").replace("Show this message and exit.", "显示本帮助并退出。")
+
+
 def _report_usage(exc) -> None:
-    message = inert(exc.format_message())
+    if type(exc).__name__ == "NoArgsIsHelpError":  # plain `jifen`: the help is the message
+        typer.echo(_zh_usage(exc.format_message()), err=True)
+        return
+    message = "\n".join(inert(line) for line in exc.format_message().splitlines())
     for en, zh in _CLICK_WORDS:
         message = message.replace(en, zh)
     ctx = getattr(exc, "ctx", None)
     if ctx is not None:
-        typer.echo(ctx.get_usage(), err=True)
+        typer.echo(_zh_usage(ctx.get_usage()), err=True)
     typer.echo(f"错误：{message}", err=True)
     typer.echo("提示：用 jifen --help 或 jifen 命令 --help 查看用法", err=True)

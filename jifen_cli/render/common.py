@@ -212,6 +212,12 @@ def display_width(text: str) -> int:
 
 
 # --------------------------------------------------------------------------- the scheme, read for printing
+#: party and administrative sanction levels (党纪处分、政务处分、行政处罚)
+SANCTION_LEVELS = frozenset(("警告", "严重警告", "撤销党内职务", "撤职", "留党察看", "开除党籍", "记过",
+                             "记大过", "降级", "开除", "罚款", "拘留", "行政拘留"))
+_SANCTION_WORDS = re.compile("处分|处罚|否决|负面清单")
+
+
 @dataclass
 class ItemView:
     code: str
@@ -229,8 +235,19 @@ class ItemView:
 
     @property
     def sanction(self) -> bool:
-        """Sanction/veto-related: its note may be hidden in public notices."""
-        return any(self.raw.get(k) not in (None, False) for k in ("veto", "grade", "no_grade"))
+        """Sanction/veto-related: its note is hidden in public notices when the branch
+        sets ``notice.hide_sanction_notes``.  That is an item with ``veto``, ``grade`` or
+        ``no_grade``, and also one that is plainly a disciplinary sanction even without
+        them: a name speaking of 处分/否决/负面清单, or a level table of sanction
+        levels (警告、严重警告、留党察看 …), as branches often write “受到党纪处分”
+        with levels and no forced grade."""
+        r = self.raw
+        if any(r.get(k) not in (None, False) for k in ("veto", "grade", "no_grade")):
+            return True
+        if _SANCTION_WORDS.search(self.name):
+            return True
+        levels = r.get("levels")
+        return isinstance(levels, dict) and any(str(k) in SANCTION_LEVELS for k in levels)
 
     def value_text(self) -> str:
         """What the scheme says one occurrence is worth, for the card and forms."""

@@ -80,8 +80,10 @@ def build_notice(ledger, period: Period, published_on: date) -> dict:
         points = book.points(e)
         original = by_id.get(e.corrects) if e.corrects else None
         marks, note = [], e.note
-        if hide and item is not None and item.sanction:
+        hidden = hide and item is not None and item.sanction
+        if hidden:
             note = ""
+        shown_item = item_name if hidden or not e.level else f"{item_name}：{e.level}"
         if later is not None:
             marks.append("已更正")
         elif e.status == PENDING:
@@ -114,7 +116,7 @@ def build_notice(ledger, period: Period, published_on: date) -> dict:
             "key": (e.date.isoformat(), 0, e.id),
             "id": e.id,
             "date": cn_month_day(e.date),
-            "item": item_name,
+            "item": shown_item,
             "points": _points_text(points, counted, e.status),
             "note": note,
             "correction": correction,
@@ -124,7 +126,7 @@ def build_notice(ledger, period: Period, published_on: date) -> dict:
         rows_by_member.setdefault(e.member, []).append(row)
         if e.status == PENDING and later is None:
             pending.append({"id": e.id, "name": names.get(e.member, e.member), "date": cn_month_day(e.date),
-                            "item": item_name, "points": signed(points) if points is not None else ""})
+                            "item": shown_item, "points": signed(points) if points is not None else ""})
         for o in obs:
             objections.append({"id": o.id, "entry": e.id, "name": names.get(e.member, e.member),
                                "item": item_name, "date": cn_month_day(o.date)})

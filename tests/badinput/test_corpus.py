@@ -92,8 +92,8 @@ def test_corpus_is_large_and_names_are_unique():
 
 
 # ---------------------------------------------------------------- generated cases
-def test_fifty_megabyte_file_is_refused_without_reading_it(tmp_path):
-    root = make_branch(tmp_path)
+def test_fifty_megabyte_file_is_refused_without_reading_it(tmp_path_factory):
+    root = make_branch(tmp_path_factory.mktemp("big"))  # on disk: /dev/shm may be small
     big = root / "events" / "2019" / "2019-06.yaml"
     line = b"  - {id: X, date: 2019-06-01, member: M023, item: absent, note: " + b"x" * 200 + b"}\n"
     with open(big, "wb") as f:
@@ -156,8 +156,7 @@ def test_unreadable_file_is_e101(tmp_path):
 
 
 # ---------------------------------------------------------------- through python -m jifen_cli
-SUBPROCESS_CASES = ["python_object_apply", "billion_laughs", "gbk_event_with_error",
-                    "escape_sequence_in_unknown_member", "duplicate_key_in_branch_yaml", "empty_branch_file"]
+SUBPROCESS_CASES = ["billion_laughs", "escape_sequence_in_unknown_member", "duplicate_key_in_branch_yaml"]
 
 
 def test_some_cases_through_a_real_process(tmp_path):

@@ -111,6 +111,11 @@ def _no_cache():
         os.environ.pop("JIFEN_NO_CACHE", None)
     else:
         os.environ["JIFEN_NO_CACHE"] = old
+    try:
+        from jifen_cli.core import cache
+        cache.flush()
+    except ImportError:
+        pass
     for b in _branches.values():
         shutil.rmtree(b.root, ignore_errors=True)
     _branches.clear()

@@ -2,8 +2,9 @@
 
 Seed: 003_52458d656461d77c.txt.  Clauses: "一(一)1" 基本分 100 (附件2: 组织活动 30、履职尽责 30、
 交纳党费 20、恪守四德 10、其他表现 10), "一(一)2" 奉献分, "一(一)3" 扣减分 and 一票否决,
-"一(三)3" 评议 bands, "一(三)4" 年度积分 = 基本分 + 奉献分 + 评议分 − 扣减分, "二" 结果运用
-(前 20%, 末位, 连续两年).  Points the seed leaves to the branch are the 支部自定 values of the preset.
+"一(三)3" 评议 bands, held 每半年一次 (records with period H1/H2; the year's 评议分 is the average of the
+two, 支部自定), "一(三)4" 年度积分 = 基本分 + 奉献分 + 评议分 − 扣减分, "二" 结果运用 (前 20%, 末位, 连续两年).
+Points the seed leaves to the branch are the 支部自定 values of the preset.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from decimal import Decimal as D
 import pytest
 
 from jifen_cli.core import engine
+from jifen_cli.core.model import Evaluation, Loc
 from jifen_cli.core.presets import preset_data
 from jifen_cli.core.rules import compile_rules
 
-from .helpers import band, entry, ledger, member
+from .helpers import entry, ledger, member
 
 LABEL = "yimeng"
 YEAR = 2019
@@ -28,6 +30,13 @@ class Book(list):
     def add(self, mid, item, month=6, day=15, *, year=YEAR, **kw) -> str:
         self.append(entry(f"{year}-{month:02d}-{day:02d}", mid, item, **kw))
         return self[-1].id
+
+
+def half(who, period, name, score=None, year=YEAR) -> Evaluation:
+    """One half-yearly evaluation record (一(三)3), as evaluations/<year>.yaml holds it: ``period: H1|H2``."""
+    return Evaluation(year=year, member=who, votes={}, band=name,
+                      score=D(str(score)) if score is not None else None, note="", period=period,
+                      loc=Loc(f"evaluations/{year}.yaml"))
 
 
 def branch(members, book=(), evaluations=(), history=None, rules=None):
@@ -57,8 +66,10 @@ def test_preset_loads_without_diagnostics():
     assert [p.full for p in scheme.section("basic").parts] == [30, 30, 20, 10, 10]
     # 附件2：奉献分 12 项 + 其他奉献
     assert len(scheme.section("contribution").items) == 13
-    # 一(三)3：四个等次
-    assert list(scheme.section("evaluation").evaluation.bands) == ["优秀", "合格", "基本合格", "不合格"]
+    # 一(三)3：四个等次，每半年评议一次，两次取平均（支部自定）
+    ev = scheme.section("evaluation").evaluation
+    assert list(ev.bands) == ["优秀", "合格", "基本合格", "不合格"]
+    assert (ev.periods, ev.combine) == ("half", "average")
 
 
 # ---- the branch ----------------------------------------------------------------------
@@ -103,12 +114,13 @@ def result():
     b.add("Y6", "other_deduct", 8, points=5)
     # Y7: 文明创建 3
     b.add("Y7", "civility", 6, points=3)
+    # 一(三)3：两次半年评议 (H1 in July, H2 in December), each a band with a score inside it
     evals = [
-        band(YEAR, "Y1", "优秀", 95),
-        band(YEAR, "Y2", "优秀", 95),
-        band(YEAR, "Y3", "合格", 85),
-        band(YEAR, "Y4", "合格", 80),
-        band(YEAR, "Y7", "基本合格", 70),
+        half("Y1", "H1", "优秀", 96), half("Y1", "H2", "优秀", 94),          # (96 + 94) / 2 = 95
+        half("Y2", "H1", "优秀", 98), half("Y2", "H2", "优秀", 92),          # (98 + 92) / 2 = 95
+        half("Y3", "H1", "合格", 86), half("Y3", "H2", "合格", 83),          # (86 + 83) / 2 = 84.5
+        half("Y4", "H1", "优秀", 90), half("Y4", "H2", "基本合格", 70),      # (90 + 70) / 2 = 80
+        half("Y7", "H1", "基本合格", 75), half("Y7", "H2", "基本合格", 65),  # (75 + 65) / 2 = 70
         # Y6: no evaluation record → 评议分 0
     ]
     return year_result(branch(members, b, evals))
@@ -120,7 +132,7 @@ def test_contribution_and_evaluation(result):
     assert r.sections["basic"] == D(100)
     # 一(一)2 奉献分 5 + 2 + 3×1 (志愿服务 1 分/次, 支部自定) = 10
     assert r.sections["contribution"] == D(10)
-    # 一(三)3 优秀 (90—100), score 95
+    # 一(三)3 H1 优秀 96, H2 优秀 94 (90—100) → 评议分 (96 + 94) / 2 = 95
     assert r.sections["evaluation"] == D(95)
     # 一(三)4 100 + 10 + 95 − 0 = 205
     assert r.total == D(205)
@@ -140,15 +152,21 @@ def test_formula_with_deduction(result):
 
 def test_org_life_deductions(result):
     r = _row(result, "Y3")
-    # 附件2 不按时参加组织生活或交纳党费 2 × 3 (支部自定) = 6;  100 + 0 + 85 − 6 = 179
+    # 附件2 不按时参加组织生活或交纳党费 2 × 3 (支部自定) = 6
     assert r.sections["deduct"] == D(6)
-    assert r.total == D(179)
-    # 一(三)4 for Y7: 100 + 3 + 70 − 0 = 173
+    # 一(三)3 H1 合格 86, H2 合格 83 (80—89) → (86 + 83) / 2 = 84.5
+    assert r.sections["evaluation"] == D("84.5")
+    # 一(三)4 100 + 0 + 84.5 − 6 = 178.5
+    assert r.total == D("178.5")
+    # 一(三)3 Y7: H1 基本合格 75, H2 基本合格 65 → 70;  一(三)4 100 + 3 + 70 − 0 = 173
+    assert _row(result, "Y7").sections["evaluation"] == D(70)
     assert _row(result, "Y7").total == D(173)
 
 
 def test_veto(result):
     r = _row(result, "Y4")
+    # 一(三)3 H1 优秀 90, H2 基本合格 70 → 评议分 (90 + 70) / 2 = 80 (computed, then overridden below)
+    assert r.sections["evaluation"] == D(80)
     # 一(一)3 弄虚作假骗取积分 → 一票否决; year score 0 (支部自定: 种子未规定否决后的分数)
     assert r.vetoed
     assert r.total == D(0)
@@ -175,14 +193,16 @@ def test_exempt_member_not_scored(result):
 
 
 def test_top_20_percent_with_tie(result):
-    # ranks: Y1 205 (1), Y2 205 (1), Y3 179 (3), Y7 173 (4), Y4 0 (5), Y6 −5 (6)
+    # ranks: Y1 205 (1), Y2 205 (1), Y3 178.5 (3), Y7 173 (4), Y4 0 (5), Y6 −5 (6)
     # 二：优秀…应处于支部排名前 20%: 6 × 20% = 1.2 → 1; Y1 and Y2 tie at rank 1 → both in (并列同进同出)
     assert result.member("Y1").grade("等次") == "优秀"
     assert result.member("Y2").grade("等次") == "优秀"
-    # rank 3 → not in the top 20% → 合格, with the reason given
+    # rank 3 → not in the top 20% → 合格 (二: no score line; 合格 is 优秀's else), with the reason given
     assert result.member("Y3").grade("等次") == "合格"
-    assert result.member("Y3").grades["等次"].reason
+    assert "20%" in result.member("Y3").grades["等次"].reason
     assert result.member("Y7").grade("等次") == "合格"
+    # Y4 (0, vetoed once) is 合格 too: a zero total has no band of its own (二: 不合格 only by the year rules)
+    assert result.member("Y4").grade("等次") == "合格"
 
 
 def test_last_place_two_years_running(result):
@@ -219,45 +239,58 @@ def test_veto_two_years_running():
     assert _row(res, "B").total == D(-50)
     assert res.member("A").grade("等次") == "不合格"
     assert "不合格党员处置" in _outcomes(res, "A")
+    # B: −50 is 末位 in 2019 only (2018: A 0 was last, B 100) → 帮助谈话; 二 gives no score line, so even a
+    # negative total is 合格 (优秀's else), not 不合格
+    assert "帮助谈话" in _outcomes(res, "B")
+    assert res.member("B").grade("等次") == "合格"
 
 
-# ---- wanted features (see /work/notes/rules-requests.md) -------------------------------
+# ---- grades reached only by force or else (种子003 二) -----------------------------------
 
-def _variant(edit):
-    import copy
-
-    raw = copy.deepcopy(preset_data(LABEL))
-    edit(raw)
-    return raw
-
-
-@pytest.mark.xfail(strict=True, reason="rules-requests R-P1: band reached only by force/else (forced: true)")
-def test_forced_only_band():
-    # 种子003 二：前 20% 可评优秀，其余合格；不合格只由“连续两年末位/一票否决”得到 — no placeholder ranges
-    def edit(raw):
-        raw["grades"][0]["bands"] = [
-            {"name": "优秀", "quota": {"share": "20%", "mode": "top"}, "else": "合格"},
-            {"name": "合格"},
-            {"name": "不合格", "forced": True},
-        ]
-    scheme, diags = compile_rules(_variant(edit), f"rules/{LABEL}.yaml")
-    assert scheme is not None and [d.format() for d in diags] == []
+def test_grade_bands_have_no_score_ranges():
+    # 种子003 二：前 20% 可评优秀，其余合格；不合格只由“连续两年末位/一票否决”得到 — no score line anywhere
+    scheme, _ = compile_rules(preset_data(LABEL), f"rules/{LABEL}.yaml")
+    bands = {b.name: b for b in scheme.scales[0].bands}
+    assert list(bands) == ["优秀", "合格", "不合格"]
+    assert all(b.min is None and b.max is None and b.below is None for b in bands.values())
+    assert bands["优秀"].otherwise == "合格" and not bands["优秀"].forced
+    assert bands["合格"].forced and bands["不合格"].forced
 
 
-@pytest.mark.xfail(strict=True, reason="rules-requests R-P2: half-yearly evaluation records averaged into the year")
+def test_only_the_year_rules_give_unqualified():
+    # 二：5 members, 5 × 20% = 1 → 1 place.  A: 生态保护 5 + 规划发展 5 + 科学研究 5 + 综合保障 5 = 20 → 100 + 20 = 120
+    # (rank 1) → 优秀; B, C, D 100 → 合格.
+    # E: 侵害群众利益 111 × 10 (支部自定) = 1110 → 100 − 1110 = −1010, below the old placeholder line −1000;
+    # 末位 in 2019 only (no 2018 records) → 帮助谈话 and still 合格 (二: 不合格 only after two years running).
+    b = Book()
+    b.add("A", "eco", 4, points=5)
+    b.add("A", "planning", 5, points=5)
+    b.add("A", "research", 6, points=5)
+    b.add("A", "support", 7, points=5)
+    b.add("E", "harm_masses", 4, times=111)
+    res = year_result(branch([member(m) for m in "ABCDE"], b))
+    assert _row(res, "A").total == D(120)
+    assert _row(res, "E").total == D(-1010)
+    assert res.member("A").grade("等次") == "优秀"
+    assert [res.member(m).grade("等次") for m in "BCDE"] == ["合格"] * 4
+    assert "帮助谈话" in _outcomes(res, "E")
+
+
+# ---- half-yearly evaluation (种子003 一(三)3) ----------------------------------------------
+
 def test_half_yearly_evaluation_average():
-    # 种子003 一(三)3：每半年评议一次；H1 优秀 94, H2 合格 86 → 评议分 (94 + 86) / 2 = 90
-    def edit(raw):
-        ev = next(s for s in raw["sections"] if s["code"] == "evaluation")
-        ev["periods"] = "half"
-        ev["combine"] = "average"
-    raw = _variant(edit)
-    scheme, diags = compile_rules(raw, f"rules/{LABEL}.yaml")
-    assert [d.format() for d in diags] == []
-    from jifen_cli.core.model import Evaluation, Loc
+    # 一(三)3：每半年评议一次；H1 优秀 94, H2 合格 86 → 评议分 (94 + 86) / 2 = 90
+    # 一(三)4：100 + 0 + 90 − 0 = 190
+    led = branch([member("A", "甲")], Book(), [half("A", "H2", "合格", 86), half("A", "H1", "优秀", 94)])
+    r = _row(year_result(led), "A")
+    assert r.sections["evaluation"] == D(90)
+    assert r.total == D(190)
+    assert engine.check_rules(led) == []
 
-    h1, h2 = (Evaluation(year=YEAR, member="A", votes={}, band=name, score=D(score), note="", period=half,
-                         loc=Loc(f"evaluations/{YEAR}.yaml"))
-              for name, score, half in (("优秀", 94, "H1"), ("合格", 86, "H2")))
-    led = branch([member("A", "甲")], Book(), [h1, h2], rules=raw)
-    assert _row(year_result(led), "A").sections["evaluation"] == D(90)
+
+def test_half_year_band_scores_fall_back_to_the_band_floor():
+    # 一(三)3：H1 不合格 with score 50 (“60 分以下”, 0—59), H2 合格 with no score → floor of 80—89 = 80
+    # (RULES.md §8.2, E605 flags the missing score) → (50 + 80) / 2 = 65;  一(三)4：100 + 65 = 165
+    led = branch([member("A", "甲")], Book(), [half("A", "H1", "不合格", 50), half("A", "H2", "合格")])
+    assert _row(year_result(led), "A").total == D(165)
+    assert [d.code for d in engine.check_rules(led)] == ["E605"]

@@ -58,6 +58,11 @@ def test_preset_loads_without_diagnostics():
     assert [p.full for p in scheme.section("daily").parts] == [15] * 5
     assert scheme.section("evaluation").full == 25
     assert scheme.section("contribution").cap == 10
+    # 三(三)：one level table, high to low, 省级及以上 a 5—10 range
+    honour = scheme.items["honour"]
+    assert list(honour.levels) == ["省级及以上", "市级", "县级", "住建局"]
+    assert honour.level_ranges == {"省级及以上": (D(5), D(10))}
+    assert "honour_province" not in scheme.items
     assert scheme.scales == []
 
 
@@ -70,7 +75,7 @@ def result():
     # Z1: 市级 3 + 县级 2 + 省级 8 (支委会酌定 within 5—10) = 13
     b.add("Z1", "honour", 3, level="市级", subject="市级优秀共产党员")
     b.add("Z1", "honour", 6, level="县级", subject="县级征收工作先进个人")
-    b.add("Z1", "honour_province", 11, points=8, subject="省级住建系统先进工作者")
+    b.add("Z1", "honour", 11, level="省级及以上", points=8, subject="省级住建系统先进工作者")
     # Z2: six missed meetings (18 > 15); two 其他先锋模范 awards of 2
     b.add("Z2", "meeting_absent", 3, times=6)
     b.add("Z2", "pioneer", 3, points=2)
@@ -142,21 +147,27 @@ def test_ranking(result):
     assert [result.member(m).rank for m in ("Z1", "Z2", "Z4", "Z3", "Z5")] == [1, 2, 3, 4, 5]
 
 
-# ---- wanted features (see /work/notes/rules-requests.md) -------------------------------
+# ---- 省级及以上 5—10 分 inside the level table (种子001 三(三)) ----------------------------------
 
-@pytest.mark.xfail(strict=True, reason="rules-requests R-P3: a [low, high] range as a level value")
 def test_level_with_range():
-    import copy
-
-    # 种子001 三(三)：省级及以上 5—10 分 in the same level table as 市级 3、县级 2、住建局 1
-    raw = copy.deepcopy(preset_data(LABEL))
-    items = next(s for s in raw["sections"] if s["code"] == "contribution")["items"]
-    items[0]["levels"] = {"省级及以上": ["5", "10"], "市级": "3", "县级": "2", "住建局": "1"}
-    del items[1]
-    scheme, diags = compile_rules(raw, f"rules/{LABEL}.yaml")
-    assert scheme is not None and [d.format() for d in diags] == []
+    # 三(三)：省级及以上 5—10 分 (支委会 gives 6) + 住建局党组表彰 1 = 7 (≤ 10, no cap);
+    # 三(二) 合格 20;  三：75 + 20 + 7 = 102
     b = Book()
-    b.add("A", "honour", 5, level="省级及以上", points=8, subject="省级先进工作者")
-    led = branch([member("A", "甲")], b, [band(YEAR, "A", "合格", 20)], rules=raw)
-    # 75 + 20 + 8 = 103
-    assert _row(year_result(led), "A").total == D(103)
+    b.add("A", "honour", 5, level="省级及以上", points=6, subject="省级先进工作者")
+    b.add("A", "honour", 9, level="住建局", subject="住建局优秀党员")
+    led = branch([member("A", "甲")], b, [band(YEAR, "A", "合格", 20)])
+    r = _row(year_result(led), "A")
+    assert r.sections["contribution"] == D(7)
+    assert r.total == D(102)
+    assert engine.check_rules(led) == []
+
+
+def test_level_range_bounds_are_checked():
+    # 三(三)：省级及以上 “加5—10分”: 12 is outside → E606, and counts 10 at most (RULES.md §4: range bound);
+    # a 省级及以上 entry without points → E606 too.  B: 75 + 15 (合格, low end of 15—22) + 10 = 100
+    b = Book()
+    b.add("B", "honour", 5, level="省级及以上", points=12, subject="省级劳动模范")
+    b.add("C", "honour", 5, level="省级及以上", subject="省级先进个人")
+    led = branch([member("B", "乙"), member("C", "丙")], b, [band(YEAR, "B", "合格", 15)])
+    assert _row(year_result(led), "B").total == D(100)
+    assert [(d.code, d.path) for d in engine.check_rules(led)] == [("E606", ("points",)), ("E606", ("points",))]

@@ -168,12 +168,15 @@ def run_cli(args: list[str], env: dict | None = None, input: str | None = None) 
 
 
 def _ensure_registered(app_module) -> None:
-    """Until the lead's command list names ``recording``, register it here so the
-    in-process runs see the commands (main() registers the listed modules itself)."""
-    from jifen_cli.cli import commands
+    """Until the lead's command list names ``recording``, register it on the app here
+    (once) so that the in-process runs see the commands."""
+    app_module._register_all()
+    if LISTED or getattr(app_module, "_reckit_registered", False):
+        return
+    from jifen_cli.cli import recording
 
-    if "recording" not in commands.MODULES:
-        commands.MODULES = tuple(commands.MODULES) + ("recording",)
+    recording.register(app_module.app)
+    app_module._reckit_registered = True
 
 
 def proc_command() -> list[str]:

@@ -67,9 +67,9 @@ def test_points_are_the_engines(soe):
     rows = {(r["id"], r["item"]): r for r in by["赵党员"]["rows"]}
     assert rows[("2019-03-001", "党的纪律：违反纪律情节轻微（未受处分）")]["points"] == "-5"
     assert rows[("2019-03-002", "党的纪律：违反纪律情节轻微（未受处分）")]["points"] == "-6"  # repeat +20%
-    assert rows[("2019-03-004", "获得荣誉")]["points"] == "0"  # same subject: the highest only
-    assert "不计分" in rows[("2019-03-004", "获得荣誉")]["marks"]
-    assert rows[("2019-03-005", "获得荣誉")]["points"] == "+6"
+    assert rows[("2019-03-004", "获得荣誉：单位党委")]["points"] == "0"  # same subject: the highest only
+    assert "不计分" in rows[("2019-03-004", "获得荣誉：单位党委")]["marks"]
+    assert rows[("2019-03-005", "获得荣誉：地方党委")]["points"] == "+6"
     assert by["张书记"]["rows"][0]["points"] == "-3.3"  # post holder +10%
     # joint liability: the group leader and the supervising leader carry a share
     wang = [r for r in by["王组长"]["rows"] if "连带" in r["marks"]]

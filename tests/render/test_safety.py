@@ -249,3 +249,31 @@ def test_xlsx_without_openpyxl_says_how_to_install(hostile, monkeypatch):
     with pytest.raises(JifenError) as exc:
         render_year(hostile, 2019, "xlsx", True)
     assert "openpyxl" in exc.value.message and "pip install" in (exc.value.hint or "")
+
+
+def test_sample_branch_hides_the_party_sanction_note(sample_ledger):
+    """sample_branch sets hide_sanction_notes; its 受到党纪处分 item has levels
+    (警告 …) and no forced grade, and is still a sanction."""
+    from jifen_cli.render.notices import render_notice
+
+    entry = next(e for e in sample_ledger.entries if e.item == "sanction")
+    assert "八项规定" in entry.note
+    for fmt in ("text", "md", "html"):
+        out = render_notice(sample_ledger, Period.of_month(entry.date), fmt, date(2019, 6, 5))
+        assert "八项规定" not in out and "受到党纪处分" in out
+        assert "违规接受" not in out
+
+
+def test_what_counts_as_a_sanction():
+    from jifen_cli.render.common import ItemView
+
+    def item(name, **raw):
+        return ItemView("x", name, "s", "板块", "base", raw=raw)
+
+    assert item("一票否决事项", veto={"score": 0}).sanction
+    assert item("负面清单", grade={"等次": "不合格"}).sanction
+    assert item("接受调查", no_grade="调查中").sanction
+    assert item("受到党纪处分", levels={"警告": 10, "留党察看": 40}).sanction
+    assert item("政务处分", points=5).sanction
+    assert not item("无故缺席组织生活", points=2).sanction
+    assert not item("表彰", levels={"国家级": 60, "省级": 50}).sanction

@@ -130,19 +130,26 @@ class Calculator:
         return out
 
     def _score_item(self, member: Member, item: Item, entries: list[Entry], prior: Decimal) -> list:
+        """[(entry, amount, [Step])] for one item's entries in one unit, in date order.
+
+        ``prior``: times the member already had this item earlier in the year (for the
+        repeat modifier)."""
         if item.classes is not None and member.category not in item.classes:
             return [(e, ZERO, [Step(R.SKIP, f"{e.date} {item.name}：不适用于本类别党员，不计分", entry=e.id,
                                     section=item.section)]) for e in entries]
         if item.per is not None:
             return self._per_unit(item, entries)
-        if item.levels is not None:
-            return self._levelled(item, entries)
+        kept = self._highest(item, entries)
         rate, factor = self._multiplier(member, item)
         out = []
         used = ZERO
         seen = prior
         for e in entries:
-            times = e.times if e.times is not None else ONE
+            skipped = self._skip_level(item, e, kept)
+            if skipped:
+                out.append((e, ZERO, [skipped]))
+                continue
+            times = ONE if item.highest_only else (e.times if e.times is not None else ONE)
             counted = times
             steps = []
             if item.max_count is not None:
@@ -152,37 +159,50 @@ class Calculator:
                     steps.append(Step(R.CAP, f"{item.name}每期最多计{item.max_count}次，本条只计{fmt(counted)}次",
                                       section=item.section, entry=e.id))
             used += counted
-            if item.open is not None:
-                base = self._open_points(item, e)
-                each = None
+            if item.open is not None:  # 酌情分：整条一个分值，不乘次数
+                base, each = self._open_points(item, e), None
             else:
-                each = item.points if item.points is not None else ZERO
+                each = self._level_points(item, e) if item.levels is not None else (item.points or ZERO)
                 base = each * counted
-            amount = base
-            label = f"{e.date} {item.name}" + (f" ×{fmt(counted)}次" if counted != ONE and each is not None else "")
-            steps.insert(0, Step(R.ENTRY, label + (f"（{e.note}）" if e.note else ""), entry=e.id,
+            steps.insert(0, Step(R.ENTRY, self._entry_label(item, e, counted, each), entry=e.id,
                                  section=item.section, points=base))
-            if rate and each is not None:
-                first = min(counted, max(ZERO, ONE - seen))
-                repeats = counted - first
-                if repeats > 0:
-                    extra = each * repeats * rate
-                    amount += extra
-                    steps.append(Step(R.MULTIPLIER, f"重复违反同一标准，第{fmt(seen + first + 1)}次起上浮{fmt(rate * 100)}%",
-                                      points=extra, section=item.section, entry=e.id))
-            elif rate and each is None and seen >= ONE:
-                extra = base * rate
-                amount += extra
-                steps.append(Step(R.MULTIPLIER, f"重复违反同一标准，上浮{fmt(rate * 100)}%", points=extra,
-                                  section=item.section, entry=e.id))
+            amount = self._modified(item, e, base, each, counted, seen, rate, factor, steps)
             seen += counted
-            if factor != ONE and amount:
-                extra = amount * (factor - ONE)
-                amount += extra
-                steps.append(Step(R.MULTIPLIER, f"担任职务，加重上浮{fmt((factor - ONE) * 100)}%", points=extra,
-                                  section=item.section, entry=e.id))
             out.append((e, amount, steps))
         return out
+
+    @staticmethod
+    def _entry_label(item: Item, e: Entry, counted: Decimal, each) -> str:
+        if item.levels is not None:
+            subject = f"“{e.subject}”" if e.subject else ""
+            text = f"{e.date} {item.name}{subject}（{e.level}）" + (f" ×{fmt(counted)}" if counted != ONE else "")
+            return text + ("，按最高级别计" if item.highest_only else "")
+        text = f"{e.date} {item.name}" + (f" ×{fmt(counted)}次" if counted != ONE and each is not None else "")
+        return text + (f"（{e.note}）" if e.note else "")
+
+    @staticmethod
+    def _modified(item: Item, e: Entry, base, each, counted, seen, rate, factor, steps) -> Decimal:
+        """``base`` after the repeat and post modifiers (§5), steps appended."""
+        amount = base
+        if rate and each is not None:
+            first = min(counted, max(ZERO, ONE - seen))
+            repeats = counted - first
+            if repeats > 0:
+                extra = each * repeats * rate
+                amount += extra
+                steps.append(Step(R.MULTIPLIER, f"重复违反同一标准，第{fmt(seen + first + 1)}次起上浮{fmt(rate * 100)}%",
+                                  points=extra, section=item.section, entry=e.id))
+        elif rate and each is None and seen >= ONE:
+            extra = base * rate
+            amount += extra
+            steps.append(Step(R.MULTIPLIER, f"重复违反同一标准，上浮{fmt(rate * 100)}%", points=extra,
+                              section=item.section, entry=e.id))
+        if factor != ONE and amount:
+            extra = amount * (factor - ONE)
+            amount += extra
+            steps.append(Step(R.MULTIPLIER, f"担任职务，加重上浮{fmt((factor - ONE) * 100)}%", points=extra,
+                              section=item.section, entry=e.id))
+        return amount
 
     @staticmethod
     def _open_points(item: Item, e: Entry) -> Decimal:
@@ -215,38 +235,34 @@ class Calculator:
             pts = min(max(abs(e.points), lo), hi)
         return pts
 
-    def _levelled(self, item: Item, entries: list[Entry]) -> list:
-        out = []
-        best: dict[str, tuple[int, Entry]] = {}
-        for e in entries:
-            if e.level not in item.levels:
-                out.append((e, ZERO, [Step(R.SKIP, f"{e.date} {item.name}：等级“{e.level}”不在等级表中，不计分",
-                                           entry=e.id, section=item.section)]))
-                continue
-            if item.highest_only:
-                group = "" if item.highest_only == "item" else (e.subject or "")
-                rank = (item.level_rank(e.level), -self._level_points(item, e))
-                if group not in best or rank < best[group][0]:
-                    best[group] = (rank, e)
-        keep = {id(v[1]) for v in best.values()}
+    def _highest(self, item: Item, entries: list[Entry]) -> set[int]:
+        """ids of the entries that count under ``highest_only`` (one per item or subject)."""
+        if item.levels is None or not item.highest_only:
+            return set()
+        best: dict[str, tuple[tuple, Entry]] = {}
         for e in entries:
             if e.level not in item.levels:
                 continue
-            pts = self._level_points(item, e)
+            group = "" if item.highest_only == "item" else (e.subject or "")
+            rank = (item.level_rank(e.level), -self._level_points(item, e))
+            if group not in best or rank < best[group][0]:
+                best[group] = (rank, e)
+        return {id(v[1]) for v in best.values()}
+
+    @staticmethod
+    def _skip_level(item: Item, e: Entry, kept: set[int]) -> Step | None:
+        """Why a levelled entry does not count (unknown level, not the highest), or None."""
+        if item.levels is None:
+            return None
+        if e.level not in item.levels:
+            return Step(R.SKIP, f"{e.date} {item.name}：等级“{e.level}”不在等级表中，不计分",
+                        entry=e.id, section=item.section)
+        if item.highest_only and id(e) not in kept:
             subject = f"“{e.subject}”" if e.subject else ""
-            if item.highest_only and id(e) not in keep:
-                out.append((e, ZERO, [Step(R.SKIP, f"{e.date} {item.name}{subject}（{e.level}）：同一"
-                                                   f"{'项目' if item.highest_only == 'item' else '事项'}只按最高级别计一次，本条不计",
-                                           entry=e.id, section=item.section)]))
-                continue
-            times = ONE if item.highest_only else (e.times or ONE)
-            amount = pts * times
-            text = f"{e.date} {item.name}{subject}（{e.level}）" + (f" ×{fmt(times)}" if times != ONE else "")
-            if item.highest_only:
-                text += "，按最高级别计"
-            out.append((e, amount, [Step(R.ENTRY, text, points=amount, entry=e.id, section=item.section)]))
-        out.sort(key=lambda t: entry_sort_key(t[0]))
-        return out
+            what = "项目" if item.highest_only == "item" else "事项"
+            return Step(R.SKIP, f"{e.date} {item.name}{subject}（{e.level}）：同一{what}只按最高级别计一次，本条不计",
+                        entry=e.id, section=item.section)
+        return None
 
     # ---- liability -----------------------------------------------------------------
     def liability_charges(self, unit: Period) -> dict[str, list]:
@@ -258,7 +274,8 @@ class Calculator:
         if rules:
             members = self.ledger.members
             for m in members:
-                if not self.active_in(m, unit):
+                # an exempt member's entries do not count, so they charge nobody either
+                if not self.active_in(m, unit) or self.exempt_mode(m, unit):
                     continue
                 for code, lst in self.entry_amounts(m, unit).items():
                     if not self.scheme.section(self.scheme.items[code].section).deducting:
