@@ -21,16 +21,56 @@ HELP = """jifen —— 党员积分管理工具（积分记录、月度公示、
 
 支部目录：默认当前目录；也可用 -C 目录 或环境变量 JIFEN_BRANCH 指定。
 
-退出码：0 成功；1 发现问题或操作被拒绝（什么也没写入）；2 无法运行（参数错误、找不到支部、
-文件无法读取、程序内部错误等）。任何错误都只显示中文说明；加 --debug（或设环境变量
-JIFEN_DEBUG=1）可看到完整的 Python 调用栈，报告问题时请附上。
+\b
+退出码：0 成功；1 发现问题或操作被拒绝（什么也没写入）；
+2 无法运行（参数错误、找不到支部、文件无法读取、程序内部错误等）。
+任何错误都只显示中文说明；加 --debug（或设环境变量 JIFEN_DEBUG=1）
+可看到完整的 Python 调用栈，报告问题时请附上。
 
+\b
 常用：
   jifen check                 检查台账
   jifen add 张三 absent_meeting --date 2019-01-15 --note "无故缺席支部党员大会"
   jifen month 2019-01         生成 2019 年 1 月公示
   jifen year --grade          最近一年的年度积分、排名与等次
 """
+
+def _chinese_help() -> None:
+    """Help screens in Chinese: click's own words (Usage, Options, Show this message...)
+    are translated by a formatter installed on click's Context class."""
+    try:
+        from typer._click import core as click_core
+        from typer._click.formatting import HelpFormatter
+    except ImportError:  # pragma: no cover - a typer without its vendored click
+        return
+    headings = {"Options": "选项", "Commands": "命令", "Arguments": "参数"}
+    words = [("Show this message and exit.", "显示本帮助并退出。"), ("[default: ", "[默认："),
+             ("[env var: ", "[环境变量："), ("[required]", "[必填]"), ("default: ", "默认："),
+             ("env var: ", "环境变量：")]
+
+    class ChineseHelpFormatter(HelpFormatter):
+        def write_usage(self, prog, args="", prefix=None):
+            super().write_usage(prog, args, "用法：" if prefix is None else prefix)
+
+        def section(self, name):
+            return super().section(headings.get(name, name))
+
+        def write_heading(self, heading):
+            super().write_heading(headings.get(heading, heading))
+
+        def write_dl(self, rows, col_max=30, col_spacing=2):
+            out = []
+            for first, second in rows:
+                for en, zh in words:
+                    second = second.replace(en, zh)
+                out.append((first, second))
+            super().write_dl(out, col_max, col_spacing)
+
+    click_core.Context.formatter_class = ChineseHelpFormatter
+
+
+_chinese_help()
+
 
 class JifenGroup(TyperGroup):
     """Turns every failure inside a command into a Chinese message and a documented exit

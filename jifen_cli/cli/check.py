@@ -13,15 +13,23 @@ HELP = """检查台账：读取支部的全部文件，一次列出所有问题�
 
 每个问题一行：文件:行:列: 错误代码 说明（提示）。错误代码的含义见 docs/FORMAT.md。
 
+\b
 检查项目（可用 --only 只运行其中几项）：
-members 花名册；categories 党员类别是否为规则中的类别；entries 积分条目（党员、日期、编号、更正）；evaluations 民主评议；
-objections 异议；coverage 规则适用期；rules 积分规则及条目与规则是否相符；
-published 已公示月份是否被改动。
+  members      花名册（编号重复、身份、日期）
+  categories   党员类别是否为规则中的类别
+  entries      积分条目（党员、日期、编号、更正）
+  evaluations  民主评议
+  objections   异议
+  coverage     规则适用期
+  rules        积分规则，以及条目与规则是否相符
+  published    已公示月份是否被改动
 
+\b
 退出码：0 没有错误（可能有警告）；1 发现错误（包括 branch.yaml 本身有错）；
 2 无法运行（找不到支部目录、参数错误、程序内部错误等）。
 从不显示 Python 调用栈；需要时加 --debug：jifen --debug check。
 
+\b
 示例：
   jifen check
   jifen check -C sample_branch

@@ -2,7 +2,7 @@
 
 import importlib
 
-MODULES = ("check", "init", "roster", "scoring", "notices", "org")
+MODULES = ("check", "init", "roster", "recording", "scoring", "notices", "org")
 
 
 def modules():

@@ -29,7 +29,8 @@ MONTH_HELP = """生成月度党员积分公示（公示栏、微信群张贴用�
 标出待认定的申报、正在核实的异议和更正过的条目；写明异议期（公示日期起
 branch.yaml 中 objection_days 天）、积分记录员和支部书记签字栏。
 本月没有记录的党员是否列出，由 branch.yaml 的 notice.show_empty_members 决定；
-notice.hide_sanction_notes 为 true 时，处分、否决类条目只写项目名称。
+notice.hide_sanction_notes 为 true 时，处分、否决类条目（规则中写了 sanction: true、
+veto、grade 或 no_grade 的项目）只写项目名称。
 """ + _COMMON + """
 
 示例：
@@ -149,13 +150,11 @@ def _period(text: str, kind: str, command: str):
 _KIND_NAMES = {"month": "月份（如 2019-01）", "quarter": "季度（如 2019-Q1）", "half": "半年（如 2019-H1）"}
 
 
-def _check_format(fmt: str, allowed=("text", "md", "html")) -> str:
-    f = (fmt or "").strip().lower()
-    if f == "markdown":
-        f = "md"
-    if f not in allowed:
-        fail(f"不支持的输出格式“{fmt}”", hint="可选：" + "、".join(allowed))
-    return f
+def _check_format(fmt: str) -> str:
+    """The output format, checked before the ledger is loaded (the renderers' own check)."""
+    from jifen_cli.render.common import FORMATS_TEXT, check_format
+
+    return check_format(fmt, FORMATS_TEXT)
 
 
 def emit(content: str | bytes, output: Path | None) -> None:

@@ -18,6 +18,12 @@ KINDS = (YEAR, HALF, QUARTER, MONTH)
 _SPAN = {YEAR: 12, HALF: 6, QUARTER: 3, MONTH: 1}
 _COUNT = {YEAR: 1, HALF: 2, QUARTER: 4, MONTH: 12}
 _QUARTER_NAMES = ("一", "二", "三", "四")
+
+
+def months_per(kind: str) -> int:
+    """How many months a period of ``kind`` lasts (year 12 … month 1)."""
+    return _SPAN[kind]
+
 _HALF_NAMES = ("上", "下")
 
 _PATTERN = re.compile(

@@ -76,7 +76,7 @@ def create_branch(target: Path, preset: str = "xingshi", name: str = "某某党�
         f"rules/{preset}.yaml": rules,
         f"events/{start.year}/.gitkeep": "",
         "evaluations/.gitkeep": "",
-        ".gitignore": ".jifen-cache/\n.jifen.lock\n",
+        ".gitignore": ".jifen-cache/\n",
     }
     written = []
     for rel, text in files.items():

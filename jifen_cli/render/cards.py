@@ -6,14 +6,14 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from jifen_cli.core.diagnostics import JifenError
+from jifen_cli.core.lookup import resolve_member
 from jifen_cli.core.model import PENDING
 
-from .common import (check_format, class_names, num, render_template, scheme_for, signed,
-                     text_clean, text_table)
+from .common import (FORMATS_TEXT, check_format, class_names, levels_text, num, part_name,
+                     render_template, scheme_at, signed, text_clean, text_table, value_text)
 from .points import PointsBook
 
-FORMATS = ("text", "md", "html")
+FORMATS = FORMATS_TEXT
 _KIND_WORD = {"base": "基础分", "accrue": "累加", "bonus": "加分", "penalty": "扣减分",
               "evaluation": "民主评议", "formula": "计算", "account": "累计账户"}
 _CN_NUM = "一二三四五六七八九十"
@@ -21,24 +21,6 @@ _CN_NUM = "一二三四五六七八九十"
 
 def _ordinal(i: int) -> str:
     return f"（{_CN_NUM[i - 1] if i <= 10 else i}）"
-
-
-def find_member(ledger, key: str):
-    """A member by id or exact name (an ambiguous name is refused with the candidates)."""
-    m = ledger.member(key)
-    if m is not None:
-        return m
-    hits = [m for m in ledger.members if m.name == key]
-    if len(hits) == 1:
-        return hits[0]
-    if len(hits) > 1:
-        raise JifenError(f"有 {len(hits)} 名党员叫“{key}”，请用编号指定",
-                         hint="、".join(f"{m.id}（{m.group or m.category}）" for m in hits))
-    from jifen_cli.core.values import suggest
-
-    near = suggest(key, [m.name for m in ledger.members] + [m.id for m in ledger.members], 3)
-    raise JifenError(f"花名册中没有“{key}”", hint=("是不是 " + "、".join(near) + "？") if near else
-                     "用 编号 或 花名册中的姓名 指定党员")
 
 
 # --------------------------------------------------------------------------- card
@@ -53,10 +35,11 @@ def render_card(ledger, member_id: str, year: int, fmt: str) -> str:
 
 
 def build_card(ledger, member_id: str, year: int, result=None) -> dict:
-    m = find_member(ledger, member_id)
-    scheme = scheme_for(ledger, date(year, 12, 31))
-    classes = class_names(scheme)
+    m = resolve_member(ledger, member_id)
     start, end = date(year, 1, 1), date(year, 12, 31)
+    res = _year_result(ledger, year) if result is None else result
+    scheme = res.scheme  # the engine's scheme of the year (in force on 31 December)
+    classes = class_names(scheme)
     book = PointsBook(ledger, upto=end)
 
     # month cells: signed points of the member's counted entries per item and month;
@@ -69,7 +52,7 @@ def build_card(ledger, member_id: str, year: int, result=None) -> dict:
             continue
         p = book.points(e)
         item = book.item(e)
-        if item is None or scheme.item(e.item) is None:
+        if item is None or e.item not in scheme.items:
             extra_items.setdefault(e.item, item.name if item else e.item)
         per = cells.setdefault(e.item, {})
         if p is not None:
@@ -84,20 +67,19 @@ def build_card(ledger, member_id: str, year: int, result=None) -> dict:
             pending.append({"id": e.id, "date": f"{e.date.month}月{e.date.day}日",
                             "item": item.name if item else e.item})
 
-    res = _year_result(ledger, year) if result is None else result
-    mr = res.member(m.id) if res is not None else None
-    row = mr.row if mr is not None else (res.table.row(m.id) if res is not None else None)
+    mr = res.member(m.id)
+    row = mr.row if mr is not None else res.table.row(m.id)
 
     sections = []
     for si, sec in enumerate(scheme.sections, 1):
         lines = []
-        for it in sec.items:
+        for it in sec.all_items():
             months = []
             for month in range(1, 13):
                 v = cells.get(it.code, {}).get(month)
                 months.append(signed(v) if v is not None else marks.get(it.code, {}).get(month, ""))
             year_sum = sum(cells.get(it.code, {}).values(), Decimal(0)) if it.code in cells else None
-            lines.append({"item": it.name, "part": it.part_name or "", "value": it.value_text(),
+            lines.append({"item": it.name, "part": part_name(scheme, it), "value": value_text(it),
                           "months": months, "year": signed(year_sum) if year_sum is not None else ""})
         score = row.sections.get(sec.code) if row is not None else None
         full = sec.full if sec.full is not None else sec.cap
@@ -112,7 +94,7 @@ def build_card(ledger, member_id: str, year: int, result=None) -> dict:
     vetoes = []
     for e in ledger.effective_entries(start, end):
         it = book.item(e)
-        if e.member == m.id and it is not None and it.sanction:
+        if e.member == m.id and it is not None and it.is_sanction:
             vetoes.append(f"{e.date.month}月{e.date.day}日 {it.name}")
     grades = []
     if mr is not None:
@@ -139,7 +121,7 @@ def build_card(ledger, member_id: str, year: int, result=None) -> dict:
         "outcomes": list(mr.outcomes) if mr is not None else [],
         "notes": list(row.notes) if row is not None else [],
         "scored": row is not None,
-        "excluded": next((x.reason for x in res.table.excluded if x.member == m.id), "") if res else "",
+        "excluded": next((x.reason for x in res.table.excluded if x.member == m.id), ""),
         "recorders": "、".join(s.recorders),
     }
 
@@ -192,14 +174,14 @@ def build_declaration_form(ledger) -> dict:
         years = ledger.years()
         starts = sorted(r.start for r in ledger.settings.rules)
         day = date(years[-1], 12, 31) if years else (starts[-1] if starts else date(1, 1, 1))
-        scheme = scheme_for(ledger, day)
-        scheme_name = scheme.name
-        for sec in scheme.sections:
+        scheme = scheme_at(ledger, day)
+        scheme_name = scheme.name if scheme is not None else ""
+        for sec in scheme.sections if scheme is not None else []:
             if sec.kind not in ("bonus", "accrue"):
                 continue
-            for it in sec.items:
+            for it in sec.all_items():
                 items.append({"section": sec.name, "code": it.code, "item": it.name,
-                              "value": _levels_text(it) or it.value_text()})
+                              "value": levels_text(it) or value_text(it)})
     return {
         "title": "月度党员积分申报表",
         "branch": branch,
@@ -209,12 +191,4 @@ def build_declaration_form(ledger) -> dict:
     }
 
 
-def _levels_text(item) -> str:
-    levels = item.raw.get("levels")
-    if not isinstance(levels, dict):
-        return ""
-    return "、".join(f"{k}{v}" for k, v in levels.items())
-
-
-__all__ = ["render_card", "render_declaration_form", "build_card", "build_declaration_form",
-           "find_member"]
+__all__ = ["render_card", "render_declaration_form", "build_card", "build_declaration_form"]

@@ -1,5 +1,5 @@
 """Shared helpers of the renderers: templates, escaping, number and date formatting,
-and a read-only view of the rules file (item names, sections) for the printed forms.
+and the wording of the compiled scheme's items (value, levels, part) for the printed forms.
 
 Nothing here imports jinja2, tabulate or openpyxl at module level: they are imported
 inside the functions that need them, so ``jifen --help`` and ``jifen check`` never pay
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -211,152 +210,85 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-# --------------------------------------------------------------------------- the scheme, read for printing
-#: party and administrative sanction levels (党纪处分、政务处分、行政处罚)
-SANCTION_LEVELS = frozenset(("警告", "严重警告", "撤销党内职务", "撤职", "留党察看", "开除党籍", "记过",
-                             "记大过", "降级", "开除", "罚款", "拘留", "行政拘留"))
-_SANCTION_WORDS = re.compile("处分|处罚|否决|负面清单")
-
-
-@dataclass
-class ItemView:
-    code: str
-    name: str
-    section: str
-    section_name: str
-    section_kind: str
-    part: str | None = None
-    part_name: str | None = None
-    raw: dict = field(default_factory=dict)
-
-    @property
-    def deducting(self) -> bool:
-        return self.section_kind in ("base", "penalty")
-
-    @property
-    def sanction(self) -> bool:
-        """Sanction/veto-related: its note is hidden in public notices when the branch
-        sets ``notice.hide_sanction_notes``.  That is an item with ``veto``, ``grade`` or
-        ``no_grade``, and also one that is plainly a disciplinary sanction even without
-        them: a name speaking of 处分/否决/负面清单, or a level table of sanction
-        levels (警告、严重警告、留党察看 …), as branches often write “受到党纪处分”
-        with levels and no forced grade."""
-        r = self.raw
-        if any(r.get(k) not in (None, False) for k in ("veto", "grade", "no_grade")):
-            return True
-        if _SANCTION_WORDS.search(self.name):
-            return True
-        levels = r.get("levels")
-        return isinstance(levels, dict) and any(str(k) in SANCTION_LEVELS for k in levels)
-
-    def value_text(self) -> str:
-        """What the scheme says one occurrence is worth, for the card and forms."""
-        r = self.raw
-        if r.get("zero"):
-            return "该项不得分"
-        if r.get("veto") not in (None, False):
-            return "一票否决"
-        if r.get("points") is not None:
-            base = num(_dec(r.get("points")))
-            per = r.get("per")
-            return f"每{num(_dec(per))}计{base}" if per else base
-        if r.get("open"):
-            lo, hi = (list(r["open"]) + [None, None])[:2]
-            return f"{num(_dec(lo))}—{num(_dec(hi))}"
-        if isinstance(r.get("levels"), dict):
-            vals = [_dec(v) for v in r["levels"].values()]
-            vals = [v for v in vals if v is not None]
-            if vals:
-                return f"{num(min(vals))}—{num(max(vals))}"
-        if r.get("no_grade"):
-            return "不定等次"
-        if isinstance(r.get("grade"), dict) and r["grade"]:
-            return "、".join(str(v) for v in r["grade"].values())
-        return ""
-
-
-@dataclass
-class SectionView:
-    code: str
-    name: str
-    kind: str
-    full: Decimal | None
-    cap: Decimal | None
-    items: list[ItemView]
-    parts: list[tuple[str, str, Decimal | None]]  # (code, name, full)
-
-
-@dataclass
-class SchemeView:
-    name: str
-    sections: list[SectionView]
-    items: dict[str, ItemView]
-    raw: dict
-
-    def item(self, code: str) -> ItemView | None:
-        return self.items.get(code)
-
-
-def _dec(value) -> Decimal | None:
-    if value is None or isinstance(value, bool):
+# --------------------------------------------------------------------------- the compiled scheme, read for printing
+# The renderers read the engine's compiled Scheme (``jifen_cli.core.rules.model``), never
+# the raw rules data: what is derived here is only wording for the printed forms.
+def scheme_at(ledger, day: date):
+    """The compiled scheme in force on ``day`` (``engine.scheme_for``), or None when the
+    branch names no rules file for that day.  A rules file that does not compile raises
+    the engine's JifenError: nothing is printed from a broken scheme."""
+    if ledger.rules_file_for(day) is None:
         return None
-    text = str(value).strip()
-    pct = text.endswith("%")
-    try:
-        d = Decimal(text.rstrip("%"))
-    except InvalidOperation:
-        return None
-    return d / 100 if pct else d
+    from jifen_cli.core.engine import scheme_for
+
+    return scheme_for(ledger, day)
 
 
-def scheme_view(raw: dict | None) -> SchemeView:
-    """A read-only view of a rules file (plain data as loaded): sections in order,
-    items with their section and part.  Tolerant: a malformed piece is skipped (the
-    checks report it), never fatal for printing."""
-    raw = raw if isinstance(raw, dict) else {}
-    sections: list[SectionView] = []
-    items: dict[str, ItemView] = {}
-    for s in raw.get("sections") or []:
-        if not isinstance(s, dict) or not s.get("code"):
-            continue
-        code, name, kind = str(s["code"]), str(s.get("name") or s["code"]), str(s.get("kind") or "")
-        sec_items: list[ItemView] = []
-        parts = []
-
-        def add(it, part=None, part_name=None):
-            if not isinstance(it, dict) or not it.get("code"):
-                return
-            view = ItemView(str(it["code"]), str(it.get("name") or it["code"]), code, name, kind,
-                            part, part_name, it)
-            sec_items.append(view)
-            items.setdefault(view.code, view)
-
-        for p in s.get("parts") or []:
-            if not isinstance(p, dict) or not p.get("code"):
-                continue
-            parts.append((str(p["code"]), str(p.get("name") or p["code"]), _dec(p.get("full"))))
-            for it in p.get("items") or []:
-                add(it, str(p["code"]), str(p.get("name") or p["code"]))
-        for it in s.get("items") or []:
-            add(it)
-        sections.append(SectionView(code, name, kind, _dec(s.get("full")), _dec(s.get("cap")),
-                                    sec_items, parts))
-    return SchemeView(str(raw.get("scheme") or ""), sections, items, raw)
+def class_names(scheme) -> dict[str, str]:
+    """Class code → Chinese name (empty without a scheme)."""
+    return {code: c.name for code, c in scheme.classes.items()} if scheme is not None else {}
 
 
-def scheme_for(ledger, day: date) -> SchemeView:
-    """The scheme in force on ``day`` (empty view when no rules file applies)."""
-    ref = ledger.rules_file_for(day)
-    return scheme_view(ledger.rules.get(ref.file) if ref else None)
+def part_name(scheme, item) -> str:
+    """The name of the part (sub-section) an item belongs to, or ""."""
+    section = scheme.section(item.section) if item.part else None
+    return next((p.name for p in section.parts if p.code == item.part), "") if section else ""
 
 
-def class_names(scheme: SchemeView) -> dict[str, str]:
-    classes = scheme.raw.get("classes")
-    out = {}
-    if isinstance(classes, dict):
-        for code, v in classes.items():
-            out[str(code)] = str(v.get("name", code)) if isinstance(v, dict) else str(code)
-    return out
+def takes_points(scheme, item) -> bool:
+    """True when the item's points are taken away: an item of a deducting section
+    (base / penalty) or a ``deduct`` item of an account section."""
+    section = scheme.section(item.section)
+    return bool(item.deduct or (section is not None and section.deducting))
+
+
+def value_text(item) -> str:
+    """What the scheme says one occurrence of an item is worth, for the card and forms."""
+    if item.zero:
+        return "该项不得分"
+    if item.veto is not None:
+        return "一票否决"
+    if item.points is not None:
+        return f"每{num(item.per)}计{num(item.points)}" if item.per is not None else num(item.points)
+    if item.open:
+        return f"{num(item.open[0])}—{num(item.open[1])}"
+    if item.levels:
+        lows = list(item.levels.values())
+        highs = [item.level_ranges[k][1] if k in item.level_ranges else v for k, v in item.levels.items()]
+        return f"{num(min(lows))}—{num(max(highs))}"
+    if item.no_grade:
+        return "不定等次"
+    if item.grades:
+        return "、".join(item.grades.values())
+    return ""
+
+
+def levels_text(item) -> str:
+    """Every level with its points (“国家级60、省级50”), or "" for an item without levels."""
+    out = []
+    for name, low in (item.levels or {}).items():
+        rng = item.level_ranges.get(name)
+        out.append(f"{name}{num(rng[0])}—{num(rng[1])}" if rng else f"{name}{num(low)}")
+    return "、".join(out)
+
+
+DEDUCTIONS = "扣减分"
+
+
+def deductions_title(sections) -> str | None:
+    """Header of the generic deductions column (``Row.deductions``: points lost in base
+    and penalty sections) of a score table whose section columns are ``sections``
+    ((code, name, kind), as ``ScoreTable.sections``).
+
+    Usually “扣减分”.  When a penalty section is itself named 扣减分 (preset yimeng:
+    年度积分 = 基本分 + 奉献分 + 评议分 − 扣减分), that section *is* the scheme's 扣减分 and
+    its column already shows the deductions, so there is no generic column (None): a
+    second 扣减分 holding base shortfalls as well would contradict the formula the
+    members read.  Another section kind named 扣减分 keeps the generic column as 扣分合计."""
+    named = [kind for _, name, kind in sections if name == DEDUCTIONS]
+    if not named:
+        return DEDUCTIONS
+    return None if "penalty" in named else "扣分合计"
 
 
 def member_public(member, classes: dict[str, str]) -> dict:
@@ -383,14 +315,53 @@ class _WidthShim:
                    for c in text)
 
 
+#: a normal terminal's width: tables that can wrap their text are made to fit it
+TERMINAL_WIDTH = 160
+#: the narrowest a wrapped text column is made to fit the terminal (6 Chinese characters)
+MIN_WRAP = 12
+
+
 def text_table(headers: list[str], rows: list[list], align: list[str] | None = None,
-               widths: list[int | None] | None = None) -> str:
+               widths: list[int | None] | None = None, fit: int | None = None) -> str:
     """A terminal table (tabulate, ``simple_grid`` style) that lines up Chinese text.
-    Cells must already be plain text (``text_clean``)."""
+    Cells must already be plain text (``text_clean``).
+
+    ``widths`` (terminal columns; a Chinese character counts 2) wraps a column's cells
+    and its header.  With ``fit`` the table is made at most that many columns wide if
+    wrapping can do it: headers get no padding beyond the grid's one space each side
+    (tabulate adds two more), and the column with the largest width gives up columns
+    first, none below :data:`MIN_WRAP`."""
     import tabulate as tb
 
     if tb.wcwidth is None:
         tb.wcwidth = _WidthShim
     tb.WIDE_CHARS_MODE = True
-    return tb.tabulate(rows, headers=headers, tablefmt="simple_grid", disable_numparse=True,
-                       colalign=align, maxcolwidths=widths)
+    widths = list(widths) if widths else None
+
+    def render() -> str:
+        padding = tb.MIN_PADDING
+        if fit:
+            tb.MIN_PADDING = 0
+        try:
+            return tb.tabulate(rows, headers=headers, tablefmt="simple_grid", disable_numparse=True,
+                               colalign=align, maxcolwidths=widths, maxheadercolwidths=widths)
+        finally:
+            tb.MIN_PADDING = padding
+
+    if fit and widths:
+        # a limit wider than what a column holds gives nothing back: start from the content
+        for i, w in enumerate(widths):
+            if w is not None:
+                cells = [str(r[i]) for r in rows if i < len(r)] + [str(headers[i])]
+                widest = max(display_width(line) for c in cells for line in (c.splitlines() or [""]))
+                widths[i] = max(min(w, widest), 1)
+    out = render()
+    while fit and widths:
+        over = display_width(out.split("\n", 1)[0]) - fit
+        flexible = [(w, i) for i, w in enumerate(widths) if w is not None and w > MIN_WRAP]
+        if over <= 0 or not flexible:
+            break
+        w, i = max(flexible)
+        widths[i] = max(MIN_WRAP, w - over)
+        out = render()
+    return out

@@ -14,11 +14,11 @@ from decimal import Decimal
 from jifen_cli.core.model import CONFIRMED, PENDING, REJECTED, VOID
 from jifen_cli.core.periods import MONTH, Period
 
-from .common import (check_format, class_names, cn_date, cn_month_day, member_public, num,
-                     render_template, scheme_for, signed, text_clean, text_table)
+from .common import (FORMATS_TEXT, check_format, class_names, cn_date, cn_month_day,
+                     member_public, num, render_template, signed, text_clean, text_table)
 from .points import PointsBook
 
-FORMATS = ("text", "md", "html")
+FORMATS = FORMATS_TEXT
 
 
 def render_notice(ledger, period: Period, fmt: str, published_on: date) -> str:
@@ -49,9 +49,9 @@ def build_notice(ledger, period: Period, published_on: date) -> dict:
     """Everything the notice shows, as plain data (no model objects, no private
     fields): what the templates receive."""
     s = ledger.settings
-    scheme = scheme_for(ledger, period.end)
-    classes = class_names(scheme)
     book = PointsBook(ledger, upto=period.end)
+    scheme = book.scheme(period.end)
+    classes = class_names(scheme)
     names = {m.id: m.name for m in ledger.members}
 
     in_period = sorted(ledger.entries_between(period.start, period.end), key=lambda e: (e.date, e.id))
@@ -80,7 +80,9 @@ def build_notice(ledger, period: Period, published_on: date) -> dict:
         points = book.points(e)
         original = by_id.get(e.corrects) if e.corrects else None
         marks, note = [], e.note
-        hidden = hide and item is not None and item.sanction
+        # sanction-related is what the scheme says (``sanction: true``, veto, forced grade,
+        # no grade), never a guess from the item's wording
+        hidden = hide and item is not None and item.is_sanction
         if hidden:
             note = ""
         shown_item = item_name if hidden or not e.level else f"{item_name}：{e.level}"
@@ -187,7 +189,7 @@ def build_notice(ledger, period: Period, published_on: date) -> dict:
         "title": notice_title(s, period),
         "branch": s.name,
         "upper": s.upper,
-        "scheme": scheme.name,
+        "scheme": scheme.name if scheme is not None else "",
         "period": period.label,
         "period_kind": {MONTH: "月"}.get(period.kind, {"quarter": "季度", "half": "半年"}.get(period.kind, "年")),
         "range": f"{cn_date(period.start)}至{cn_date(period.end)}",

@@ -1,7 +1,7 @@
 """Points of single ledger entries, as printed on notices and cards.
 
-A notice lists each entry with the points it is worth: the item's value from the
-rules file in force on the entry's date (fixed points × times, a level from the level
+A notice lists each entry with the points it is worth: the item's value in the
+compiled scheme in force on the entry's date (fixed points × times, a level from the level
 table, the open points the recorder gave, or whole units of a per-quantity item),
 negative for items of deducting sections (base / penalty).  The year score itself —
 caps, highest-only, weights, evaluation, veto — is the engine's business and is shown
@@ -13,7 +13,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from .common import SchemeView, _dec, scheme_view
+from jifen_cli.core.rules.model import Item, Scheme
+
+from .common import scheme_at, takes_points
 
 
 #: sections whose score comes from ledger entries (shown as running totals on notices)
@@ -34,7 +36,7 @@ class PointsBook:
 
     def __init__(self, ledger, upto: date | None = None):
         self.ledger = ledger
-        self._schemes: dict[str, SchemeView] = {}
+        self._schemes: dict[str, Scheme | None] = {}
         self._cache: dict[str, Decimal | None] = {}
         self._totals: dict[tuple, dict[str, Decimal]] = {}
         self._engine: dict[str, Decimal] | None = None
@@ -77,15 +79,17 @@ class PointsBook:
                     self.skipped.setdefault(step.entry, step.text)
         return out
 
-    def scheme(self, day: date) -> SchemeView:
+    def scheme(self, day: date) -> Scheme | None:
+        """The compiled scheme in force on ``day`` (one compile per rules file)."""
         ref = self.ledger.rules_file_for(day)
         key = ref.file if ref else ""
         if key not in self._schemes:
-            self._schemes[key] = scheme_view(self.ledger.rules.get(key) if ref else None)
+            self._schemes[key] = scheme_at(self.ledger, day)
         return self._schemes[key]
 
-    def item(self, entry):
-        return self.scheme(entry.date).item(entry.item)
+    def item(self, entry) -> Item | None:
+        scheme = self.scheme(entry.date)
+        return scheme.items.get(entry.item) if scheme is not None else None
 
     def points(self, entry) -> Decimal | None:
         """Signed points of one entry (None when the item carries no points: a veto,
@@ -107,33 +111,33 @@ class PointsBook:
         return self.nominal(entry)
 
     def nominal(self, entry) -> Decimal | None:
-        """The entry's value by the rules file alone (declared or superseded entries)."""
+        """The entry's value by the scheme alone (declared or superseded entries)."""
         item = self.item(entry)
         if item is None:
             return entry.points
-        raw = item.raw
         times = entry.times if isinstance(entry.times, Decimal) else Decimal(1)
         value: Decimal | None = None
-        if raw.get("per") is not None and raw.get("points") is not None:
-            per, pts = _dec(raw["per"]), _dec(raw["points"])
-            if per and pts is not None and entry.quantity is not None:
+        if item.per is not None and item.points is not None:
+            if entry.quantity is not None:
                 try:
-                    value = (entry.quantity // per) * pts
+                    value = (entry.quantity // item.per) * item.points
                 except (InvalidOperation, ZeroDivisionError):
                     value = None
-        elif raw.get("points") is not None:
-            pts = _dec(raw["points"])
-            value = None if pts is None else pts * times
-        elif raw.get("open"):
+        elif item.points is not None:
+            value = item.points * times
+        elif item.open:
             value = None if entry.points is None else entry.points * times
-        elif isinstance(raw.get("levels"), dict) and entry.level is not None:
-            pts = _dec(raw["levels"].get(entry.level))
-            value = None if pts is None else pts * times
+        elif item.levels and entry.level is not None:
+            if entry.level in item.level_ranges:  # a range level: the recorder's points, within it
+                lo, hi = item.level_ranges[entry.level]
+                value = None if entry.points is None else min(max(abs(entry.points), lo), hi) * times
+            elif entry.level in item.levels:
+                value = item.levels[entry.level] * times
         elif entry.points is not None:
             value = entry.points * times
         if value is None:
             return None
-        return -abs(value) if item.deducting else value
+        return -abs(value) if takes_points(self.scheme(entry.date), item) else value
 
     def total(self, member_id: str, start: date, end: date) -> Decimal:
         """Sum of the points of the member's counted entries dated within [start, end]."""

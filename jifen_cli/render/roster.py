@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .common import text_clean, text_table
+from .common import class_names, text_clean, text_table
 
 
 def render_members(ledger, members) -> str:
@@ -13,7 +13,7 @@ def render_members(ledger, members) -> str:
     if ledger.settings.rules:
         try:
             latest = max(ledger.settings.rules, key=lambda r: r.start)
-            classes = {c.code: c.name for c in scheme_for(ledger, latest.start).classes.values()}
+            classes = class_names(scheme_for(ledger, latest.start))
         except JifenError:  # a broken rules file must not hide the roster
             classes = {}
     rows = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .common import check_format, csv_safe, md_escape, text_clean, text_table
+from .common import check_format, csv_safe, deductions_title, md_escape, text_clean, text_table
 
 
 def _table(headers: list[str], rows: list[list], fmt: str) -> str:
@@ -28,10 +28,12 @@ def render_score_table(table, fmt: str = "text") -> str:
     from jifen_cli.core.engine import fmt as num
 
     check_format(fmt, ("text", "md", "csv"))
-    headers = ["编号", "姓名", "类别"] + [name for _, name, _ in table.sections] + ["扣减分", "总分"]
+    deductions = deductions_title(table.sections)
+    headers = (["编号", "姓名", "类别"] + [name for _, name, _ in table.sections]
+               + ([deductions] if deductions else []) + ["总分"])
     rows = [[r.member, r.name, r.class_name]
             + [num(r.sections.get(code)) for code, _, _ in table.sections]
-            + [num(r.deductions), num(r.total)] for r in table.rows]
+            + ([num(r.deductions)] if deductions else []) + [num(r.total)] for r in table.rows]
     out = _table(headers, rows, fmt)
     if table.excluded and fmt != "csv":
         out += "\n不纳入积分管理：" + "；".join(f"{x.name}（{x.reason}）" for x in table.excluded) + "\n"

@@ -13,8 +13,9 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from jifen_cli.core.diagnostics import JifenError
 
-from .common import (cell_number, check_format, class_names, csv_safe, display_width,
-                     num, render_template, scheme_for, text_clean, text_table, xlsx_text)
+from .common import (TERMINAL_WIDTH, cell_number, check_format, class_names, csv_safe,
+                     deductions_title, display_width, num, render_template, text_clean, text_table,
+                     xlsx_text)
 
 FORMATS = ("text", "md", "html", "csv", "xlsx")
 _ROUND = {"floor": ROUND_FLOOR, "ceil": ROUND_CEILING, "half_up": ROUND_HALF_UP}
@@ -39,21 +40,20 @@ class Column:
 
 def build_year(ledger, year: int, grade: bool, result=None) -> dict:
     """Plain data of both tables."""
-    from datetime import date
-
     res = result if result is not None else engine_year_result(ledger, year)
     s = ledger.settings
     scheme = res.scheme
     table = res.table
-    view = scheme_for(ledger, date(year, 12, 31))
-    classes = class_names(view)
+    classes = class_names(scheme)
     sections = [(code, name, kind) for code, name, kind in table.sections if kind != "account"]
     scales = list(res.scales) if grade else []
 
     columns = [Column("序号", "no", True), Column("姓名", "name"), Column("类别", "category")]
     columns += [Column(name, f"s:{code}", True) for code, name, _ in sections]
-    columns += [Column("扣减分", "deductions", True), Column("年度总积分", "total", True),
-                Column("排名", "rank", True)]
+    deductions = deductions_title(sections)
+    if deductions:
+        columns.append(Column(deductions, "deductions", True))
+    columns += [Column("年度总积分", "total", True), Column("排名", "rank", True)]
     columns += [Column(sc, f"g:{sc}") for sc in scales]
     columns.append(Column("说明", "remark"))
 
@@ -129,7 +129,7 @@ def scale_stats(res, scale: str) -> dict:
     lines = []
     for band in (sc.bands if sc else []):
         n = counts.get(band.name, 0)
-        line = {"band": band.name, "range": band.range_text(), "count": n,
+        line = {"band": band.name, "range": band_range(band), "count": n,
                 "share": _share(n, scored), "quota": "", "ok": ""}
         q = band.quota
         if q is not None:
@@ -155,6 +155,15 @@ def scale_stats(res, scale: str) -> dict:
         lines.append({"band": "不定等次", "range": "预备党员、正在接受调查等", "count": ungraded,
                       "share": _share(ungraded, scored), "quota": "", "ok": ""})
     return {"scale": scale, "lines": lines, "scored": scored, "graded": graded}
+
+
+def band_range(band) -> str:
+    """The score range of a band for the statistics table.  A ``forced`` band has none:
+    members reach it only by a forced grade or as another band's ``else``."""
+    return FORCED_RANGE if band.forced else band.range_text()
+
+
+FORCED_RANGE = "仅由强制或转入"
 
 
 def _share(n: int, total: int) -> Decimal:
@@ -195,11 +204,17 @@ def _display(col: Column, value) -> str:
     return str(value)
 
 
+_TEXT_WIDTHS = {"name": 12, "category": 12, "remark": 36}
+
+
 def _text(data: dict) -> str:
     cols = data["columns"]
     rows = [[text_clean(_display(c, r[c.key])) for c in cols] for r in data["rows"]]
+    # section and scale names wrap at 4 characters (日常表现/积分); the 说明 column gives
+    # way so that the table fits a terminal
+    widths = [_TEXT_WIDTHS.get(c.key, 8 if c.key[:2] in ("s:", "g:") else None) for c in cols]
     out = text_table([c.title for c in cols], rows, ["right" if c.numeric else "left" for c in cols],
-                     widths=[None, 12, 12] + [8] * (len(cols) - 4) + [36])
+                     widths=widths, fit=TERMINAL_WIDTH)
     for st in data["stats"]:
         srows = [[text_clean(_display(c, line[c.key])) for c in STATS_COLUMNS] for line in st["lines"]]
         st["table"] = text_table([c.title for c in STATS_COLUMNS], srows,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ledgerkit import BRANCH, JANUARY, MEMBERS, PRESET, entries, entry
+from ledgerkit import BRANCH, MEMBERS, PRESET, entry
 
 EV = "events/2019/2019-05.yaml"
 M = "members.yaml"

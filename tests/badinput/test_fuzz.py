@@ -199,7 +199,7 @@ def mutated_files(draw):
     out = {}
     for _ in range(draw(st.integers(1, 2))):
         rel = draw(st.sampled_from(FILE_NAMES))
-        source = Branch_source(rel)
+        source = source_text(rel)
         text = mutate(source, draw(st.lists(mutation, min_size=1, max_size=6)))
         out[rel] = encode(text, draw(st.sampled_from(ENCODINGS)))
     return out
@@ -208,7 +208,7 @@ def mutated_files(draw):
 _sources: dict[str, str] = {}
 
 
-def Branch_source(rel: str) -> str:
+def source_text(rel: str) -> str:
     if rel not in _sources:
         from ledgerkit import PRESET
 

@@ -218,7 +218,6 @@ def test_s71_minimum():
 
 def test_s72_consecutive_veto():
     rule = snippet("code: six_months")[0]
-    rule["section"] = "daily"
     data = rules(_absence_sections(), absence=[rule], grades=GRADES)
     monthly = [on("M1", item, when=f"{YEAR}-{m:02d}-05") for m in range(1, 13) for item in ("org_life", "dues")]
     # M2：3—8 月组织生活、党费都没有（连续 6 个月）；只缺党费不算
@@ -490,3 +489,76 @@ def test_s14_total_from_unrounded_sections():
     res = year(data, [member("M1")], [on("M1", "x", points="0.4")], [scored(YEAR, "M1", 100)])
     # 33.333… + 0.4 = 33.733… → 34（若先把 a/3 取整为 33 再加 0.4 则为 33）
     assert res.member("M1").row.total == 34
+
+
+# ---- §13 quarters averaged, total cap once ------------------------------------------------
+
+def test_s13_total_cap_applies_to_the_year_once():
+    data = rules([{"code": "d", "name": "日常", "kind": "base", "full": 100,
+                   "items": [{"code": "a", "name": "缺席", "points": 10}]},
+                  {"code": "b", "name": "加分", "kind": "bonus", "items": [{"code": "g", "name": "好事", "points": 20}]}],
+                 period="quarter", combine="average", total={"method": "sum", "cap": 100})
+    es = [on("M1", "g", when=f"{YEAR}-02-01")] + [on("M1", "a", when=f"{YEAR}-{m:02d}-01") for m in (5, 8, 11)]
+    row = year(data, [member("M1")], es).member("M1").row
+    assert (row.sections["d"], row.sections["b"], row.total) == (D("92.5"), 5, D("97.5"))
+
+
+# ---- §1, §8.4, §11, §15 diagnostics the text promises ---------------------------------------
+
+def _codes(data):
+    base = {"format": 1, "scheme": "x", "total": {"method": "sum"},
+            "sections": [{"code": "daily", "name": "日常", "kind": "base", "full": 100, "items": []}]}
+    base.update(data)
+    _, diags = compile_rules(base, "r")
+    return [(d.code, d.format()) for d in diags]
+
+
+def test_s1_unknown_key_did_you_mean():
+    got = _codes({"section": []})
+    assert got and got[0][0] == "E501" and "sections" in got[0][1]
+
+
+def test_s84_formula_errors():
+    assert [c for c, _ in _codes({"total": {"method": "formula", "formula": "(daily + 1"}})] == ["E506"]
+    assert [c for c, _ in _codes({"total": {"method": "formula", "formula": "daily / 0"}})] == ["E507"]
+    assert [c for c, _ in _codes({"total": {"method": "formula", "formula": "dayly + 1"}})] == ["E503"]
+    loop = [{"code": "a", "name": "甲", "kind": "formula", "formula": "b + 1"},
+            {"code": "b", "name": "乙", "kind": "formula", "formula": "a + 1"}]
+    assert "E508" in [c for c, _ in _codes({"sections": loop})]
+
+
+def test_s11_max_needs_the_next_min_one_unit_up():
+    def bands(places, upper):
+        return {"rounding": {"places": places}, "grades": [{"scale": "等次", "bands": [
+            {"name": "优秀", "min": 90}, {"name": "合格", "min": 70, "max": upper}, {"name": "不合格", "below": 70}]}]}
+    assert _codes(bands(0, 89)) == []                                   # places 0：89 + 1 = 90
+    assert [c for c, _ in _codes(bands(2, 89))] == ["E509"]             # places 2：89 与 90 之间有空档
+    assert _codes(bands(2, "89.99")) == []
+
+
+def test_s13_schedule_is_shown_only():
+    data = rules([{"code": "daily", "name": "日常", "kind": "base", "full": 100, "items": []}],
+                 schedule={"compute_by": "01-20", "file_by": "01-31", "notice_days": 7})
+    scheme, _ = compile_rules(data, "r")
+    assert scheme.schedule == {"compute_by": "01-20", "file_by": "01-31", "notice_days": "7"}
+
+
+def test_s5_modifiers_by_item_kind():
+    items = [{"code": "opn", "name": "酌情扣分", "open": [1, 5]},
+             {"code": "qty", "name": "按数量扣分", "points": 1, "per": 2}]
+    data = rules([dict(PENALTY, items=items)], modifiers={"repeat": {"rate": "20%"}})
+    res = year(data, [member("M1")], [
+        on("M1", "opn", when=f"{YEAR}-01-10", points=4), on("M1", "opn", when=f"{YEAR}-02-10", points=4),
+        on("M1", "qty", when=f"{YEAR}-01-10", quantity=4), on("M1", "qty", when=f"{YEAR}-02-10", quantity=4)])
+    # 酌情分：4 + 4 × 1.2 = 8.8；按数量：8 ÷ 2 = 4 个单位 × 1 = 4，不上浮 → 12.8
+    assert res.member("M1").row.sections["deduct"] == D("12.8")
+
+
+# ---- §4 only confirmed, uncorrected entries count --------------------------------------------
+
+def test_s4_only_confirmed_entries_count():
+    data = rules(snippet("dues_late")["sections"])
+    entries = [on("M1", "absent", status="pending"), on("M1", "absent", status="rejected"),
+               on("M1", "absent", times=3, eid="x1"), on("M1", "absent", times=1, corrects="x1")]
+    # 待认定、不予认定不计；x1（3 次）被更正为 1 次 → 100 − 2 = 98
+    assert year(data, [member("M1")], entries).member("M1").row.sections["daily"] == 98

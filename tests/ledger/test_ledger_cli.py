@@ -195,3 +195,23 @@ def test_check_help_documents_exit_codes():
     r = invoke("check", "--help")
     assert r.exit_code == 0
     assert "退出码" in r.stdout and "--debug" in r.stdout
+
+
+def test_help_screens_are_chinese():
+    r = invoke("--help")
+    assert r.exit_code == 0
+    assert r.stdout.startswith("用法：")
+    for word in ("选项", "命令", "显示本帮助并退出。"):
+        assert word in r.stdout
+    for word in ("Usage:", "Options", "Commands", "Show this message"):
+        assert word not in r.stdout
+    r = invoke("check", "--help")
+    assert "[默认：" in r.stdout and "[环境变量：JIFEN_BRANCH]" in r.stdout
+
+
+def test_usage_errors_are_chinese():
+    r = run_module("check", "--only")
+    assert r.returncode == 2
+    assert "选项 '--only' 需要一个值" in r.stderr and "Traceback" not in r.stderr
+    r = run_module()
+    assert r.returncode == 2 and "用法：" in r.stderr  # no command: the help, as a usage error

@@ -64,13 +64,23 @@ def test_quarter_half_card_and_form(tmp_path):
     (("quarter", "2019-01"), "jifen month 2019-01"),
     (("month", "2019-01", "--format", "pdf"), "不支持的输出格式"),
     (("month", "2019-01", "--date", "2019-02-30"), "--date"),
-    (("card", "不存在的人"), "花名册中没有"),
 ])
 def test_mistakes_are_explained_in_chinese(args, message):
     r = jifen(*args, "-C", SAMPLE)
     assert r.returncode == 2, (r.stdout, r.stderr)
     assert message in r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_card_member_lookup_is_the_shared_one():
+    """jifen card finds members like jifen explain (core.lookup.resolve_member): an
+    unknown name is refused with exit 1 and the nearest names suggested."""
+    r = jifen("card", "王立", "2019", "-C", SAMPLE)
+    assert r.returncode == 1, (r.stdout, r.stderr)
+    assert "花名册中没有“王立”" in r.stderr and "王立新" in r.stderr
+    assert "Traceback" not in r.stderr
+    r = jifen("card", "不存在的人", "-C", SAMPLE)
+    assert r.returncode == 1 and "花名册中没有" in r.stderr
 
 
 def test_broken_ledger_refuses_with_the_problems(tmp_path):

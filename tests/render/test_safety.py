@@ -163,7 +163,7 @@ def test_sanction_notes_hidden_only_when_the_branch_says_so(tmp_path):
         h = render_notice(hidden, JAN, fmt, ON)
         s = render_notice(shown, JAN, fmt, ON)
         assert "秘密的处分细节" not in h
-        assert "负面清单" in h          # the item is still named
+        assert "属不合格党员" in h      # the item is still named
         assert "秘密的处分细节" in s
         assert "党费迟交" in h          # ordinary notes stay
 
@@ -253,7 +253,7 @@ def test_xlsx_without_openpyxl_says_how_to_install(hostile, monkeypatch):
 
 def test_sample_branch_hides_the_party_sanction_note(sample_ledger):
     """sample_branch sets hide_sanction_notes; its 受到党纪处分 item has levels
-    (警告 …) and no forced grade, and is still a sanction."""
+    (警告 …), no forced grade, and ``sanction: true`` in its rules file."""
     from jifen_cli.render.notices import render_notice
 
     entry = next(e for e in sample_ledger.entries if e.item == "sanction")
@@ -264,16 +264,57 @@ def test_sample_branch_hides_the_party_sanction_note(sample_ledger):
         assert "违规接受" not in out
 
 
+SANCTION_ENTRY = """\
+  - id: 2019-01-010
+    date: 2019-01-25
+    member: M005
+    item: sanction
+    level: 警告
+    note: 处分决定书的细节
+"""
+
+
+def test_sanction_is_what_the_rules_file_says(tmp_path):
+    """A note is hidden only for an item the compiled scheme marks ``is_sanction``
+    (``sanction: true``, veto, forced grade, no grade); neither its name nor its
+    levels (警告、留党察看 …) make it one."""
+    from jifen_cli.render.notices import render_notice
+
+    def notice(root):
+        events = root / "events/2019/2019-01.yaml"
+        events.write_text(events.read_text(encoding="utf-8") + SANCTION_ENTRY, encoding="utf-8")
+        return render_notice(load(root), JAN, "md", ON)
+
+    flagged = hostile_branch(tmp_path / "flagged")
+    assert "处分决定书的细节" not in notice(flagged)
+    unflagged = hostile_branch(tmp_path / "unflagged")
+    rules = unflagged / "rules/xingshi.yaml"
+    text = rules.read_text(encoding="utf-8")
+    assert text.count("        sanction: true\n") == 1
+    rules.write_text(text.replace("        sanction: true\n", ""), encoding="utf-8")
+    out = notice(unflagged)
+    assert "处分决定书的细节" in out            # “受到党纪处分” with 警告… but not marked
+    assert "秘密的处分细节" not in out          # negative_list forces a grade: still hidden
+
+
 def test_what_counts_as_a_sanction():
-    from jifen_cli.render.common import ItemView
+    from jifen_cli.core.rules import compile_rules
 
-    def item(name, **raw):
-        return ItemView("x", name, "s", "板块", "base", raw=raw)
-
-    assert item("一票否决事项", veto={"score": 0}).sanction
-    assert item("负面清单", grade={"等次": "不合格"}).sanction
-    assert item("接受调查", no_grade="调查中").sanction
-    assert item("受到党纪处分", levels={"警告": 10, "留党察看": 40}).sanction
-    assert item("政务处分", points=5).sanction
-    assert not item("无故缺席组织生活", points=2).sanction
-    assert not item("表彰", levels={"国家级": 60, "省级": 50}).sanction
+    items = {
+        "veto": {"name": "一票否决事项", "veto": {"score": 0}},
+        "forced": {"name": "负面清单", "grade": {"等次": "不合格"}},
+        "inquiry": {"name": "接受调查", "no_grade": "调查中"},
+        "marked": {"name": "违纪", "points": 5, "sanction": True},
+        "levels": {"name": "受到党纪处分", "levels": {"警告": 10, "留党察看": 40}},
+        "words": {"name": "政务处分", "points": 5},
+        "plain": {"name": "无故缺席组织生活", "points": 2},
+    }
+    raw = {"format": 1, "scheme": "测试", "sections": [
+        {"code": "s", "name": "扣分", "kind": "penalty",
+         "items": [{"code": code, **spec} for code, spec in items.items()]}],
+        "total": {"method": "sum"},
+        "grades": [{"scale": "等次", "bands": [{"name": "合格", "min": 60}, {"name": "不合格", "below": 60}]}]}
+    scheme, diags = compile_rules(raw, "rules/t.yaml")
+    assert scheme is not None and not [d for d in diags if d.is_error], [d.format() for d in diags]
+    assert {code for code, it in scheme.items.items() if it.is_sanction} == {"veto", "forced", "inquiry",
+                                                                           "marked"}

@@ -16,11 +16,12 @@ from datetime import date
 
 from ..diagnostics import JifenError, diag
 from ..model import Ledger
-from ..periods import Period
+from ..periods import YEAR, Period
 from ..rules import compile_rules
 from ..rules.model import Scheme
 from .checking import check_rules
 from .grading import Grader, YearState, ranked
+from . import results as R
 from .results import (
     Effect, Excluded, Grade, MemberResult, Ranked, Row, ScoreTable, Step, YearResult, fmt,
 )
@@ -138,12 +139,12 @@ def explain(ledger: Ledger, member_id: str, period) -> list[Step]:
     """Every entry that counted, every cap, multiplier, veto, liability charge and rule
     applied, in order, ending at the member's score (and, for a year, the grades)."""
     period = as_period(period)
-    if period.kind == "year":
+    if period.kind == YEAR:
         result = year_result(ledger, period.year, grade=True)
         m = result.member(member_id)
         if m is None:
             return _not_scored(ledger, result.table, member_id, period)
-        rank_step = Step("rank", f"支部排名第{m.rank}名/共{len(result.table.rows)}人；类别内第{m.class_rank}名")
+        rank_step = Step(R.RANK, f"支部排名第{m.rank}名/共{len(result.table.rows)}人；类别内第{m.class_rank}名")
         return list(m.row.steps) + [rank_step] + list(m.steps)
     table = score(ledger, period)
     row = table.row(member_id)
@@ -155,8 +156,8 @@ def explain(ledger: Ledger, member_id: str, period) -> list[Step]:
 def _not_scored(ledger, table: ScoreTable, member_id: str, period: Period) -> list[Step]:
     for x in table.excluded:
         if x.member == member_id:
-            return [Step("excluded", f"{x.name}：{x.reason}，{period.label}不纳入积分管理")]
+            return [Step(R.EXCLUDED, f"{x.name}：{x.reason}，{period.label}不纳入积分管理")]
     member = ledger.member(member_id)
     if member is None:
         raise JifenError(f"未知党员“{member_id}”", [diag("E301", f"未知党员“{member_id}”")])
-    return [Step("excluded", f"{member.name}在{period.label}不在册，不计分")]
+    return [Step(R.EXCLUDED, f"{member.name}在{period.label}不在册，不计分")]

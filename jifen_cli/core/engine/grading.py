@@ -169,7 +169,6 @@ class Grader:
         members = {m.id: m for m in self.ledger.members}
         results: dict[str, MemberResult] = {}
         for r in self.table.rows:
-            m = members[r.member]
             results[r.member] = MemberResult(row=r, rank=self.state.ranks[r.member], class_rank=0,
                                              graded=True, grades={})
         self._class_ranks(results)
@@ -257,17 +256,16 @@ class Grader:
                 guard += 1
             tentative[mid] = band
             reasons[mid] = notes
-        self._quotas(scale, tentative, reasons, results)
+        # a member whose grade is forced (veto, no grade, investigation, sanction) takes no quota place
+        forced = {mid: self._forced(scale, results[mid], members[mid]) for mid in tentative}
+        self._quotas(scale, tentative, reasons, results, {mid for mid, g in forced.items() if g})
         for mid, band in tentative.items():
-            res = results[mid]
             reason = "；".join(reasons[mid]) or None
             if band is None and not reason:
                 reason = "分数不在任何档次内"
-            res.grades[scale.name] = Grade(scale.name, band.name if band else None, reason)
-        for mid in tentative:
-            self._force(scale, results[mid], members[mid])
+            results[mid].grades[scale.name] = forced[mid] or Grade(scale.name, band.name if band else None, reason)
 
-    def _quotas(self, scale: Scale, tentative, reasons, results):
+    def _quotas(self, scale: Scale, tentative, reasons, results, forced: set[str]):
         for band in scale.bands:
             q = band.quota
             if q is None:
@@ -275,7 +273,7 @@ class Grader:
             base = len(self.table.rows) if q.of == "scored" else sum(
                 1 for mid in results if mid in tentative)
             count = share_count(base, q.share, q.round)
-            cands = [mid for mid, b in tentative.items() if b is band]
+            cands = [mid for mid, b in tentative.items() if b is band and mid not in forced]
             quota_text = f"{_pct(q.share)} × {base}人 = {fmt(Decimal(base) * q.share)}，取{count}名"
             if q.mode == "top":
                 losers = [mid for mid in cands if self.state.ranks[mid] > count]
@@ -309,34 +307,31 @@ class Grader:
         tentative[mid] = nxt
         reasons[mid].append(f"{text} → {nxt.name if nxt else '无等次'}")
 
-    def _force(self, scale: Scale, res: MemberResult, m: Member):
-        """Forced grades: veto > no-grade > investigation > sanctions (the lowest wins)."""
+    def _forced(self, scale: Scale, res: MemberResult, m: Member) -> Grade | None:
+        """The forced grade on ``scale``, if any: veto > no-grade > investigation > sanctions
+        (the lowest wins)."""
         effects = res.row.effects
         vetoes = [e for e in effects if e.veto and scale.name in e.grades]
         if vetoes:
-            worst = max(vetoes, key=lambda e: scale.position(e.grades[scale.name]))
-            res.grades[scale.name] = Grade(scale.name, worst.grades[scale.name],
-                                           f"{worst.reason} → {worst.grades[scale.name]}", forced=True)
-            return
+            return self._lowest(scale, vetoes)
         stops = [e for e in effects if e.no_grade]
         if stops:
-            res.grades[scale.name] = Grade(scale.name, None, stops[0].reason, forced=True)
-            return
+            return Grade(scale.name, None, stops[0].reason, forced=True)
         if self._investigated(m):
             inv = self.scheme.investigation
-            if inv.grades is None or scale.name not in inv.grades:
-                if inv.grades is None:
-                    res.grades[scale.name] = Grade(scale.name, None, inv.reason, forced=True)
-                    return
-            else:
-                res.grades[scale.name] = Grade(scale.name, inv.grades[scale.name],
-                                               f"{inv.reason} → {inv.grades[scale.name]}", forced=True)
-                return
-        forced = [e for e in effects if not e.veto and not e.no_grade and scale.name in e.grades]
-        if forced:
-            worst = max(forced, key=lambda e: scale.position(e.grades[scale.name]))
-            res.grades[scale.name] = Grade(scale.name, worst.grades[scale.name],
-                                           f"{worst.reason} → {worst.grades[scale.name]}", forced=True)
+            if inv.grades is None:
+                return Grade(scale.name, None, inv.reason, forced=True)
+            if scale.name in inv.grades:
+                return Grade(scale.name, inv.grades[scale.name], f"{inv.reason} → {inv.grades[scale.name]}",
+                             forced=True)
+        sanctions = [e for e in effects if not e.veto and not e.no_grade and scale.name in e.grades]
+        return self._lowest(scale, sanctions) if sanctions else None
+
+    @staticmethod
+    def _lowest(scale: Scale, effects) -> Grade:
+        worst = max(effects, key=lambda e: scale.position(e.grades[scale.name]))
+        band = worst.grades[scale.name]
+        return Grade(scale.name, band, f"{worst.reason} → {band}", forced=True)
 
     def _apply_rules(self, results, members):
         stopped: set[str] = set()
@@ -352,6 +347,9 @@ class Grader:
                         continue  # not graded on this scale
                     if g.forced and any(e.veto and scale_name in e.grades for e in res.row.effects):
                         continue  # a veto always wins
+                    scale = self.scheme.scale(scale_name)
+                    if g.forced and scale.position(g.band) > scale.position(band):
+                        continue  # already forced lower (sanction, investigation, earlier rule): the lowest wins
                     res.grades[scale_name] = Grade(scale_name, band, f"{rule.name}（{rule.when.text}）→ {band}",
                                                    forced=True)
                 if rule.outcome:

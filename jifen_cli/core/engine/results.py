@@ -24,6 +24,8 @@ TOTAL = "total"
 GRADE = "grade"
 RULE = "rule"
 OVERFLOW = "overflow"
+RANK = "rank"  # branch and class rank (explain for a year)
+EXCLUDED = "excluded"  # member left out of the scoring (exempt, not in the branch)
 
 
 @dataclass

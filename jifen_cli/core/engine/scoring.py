@@ -9,7 +9,7 @@ from decimal import ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Dec
 from datetime import date
 
 from ..model import Entry, Ledger, Member
-from ..periods import MONTH, YEAR, Period
+from ..periods import HALF, MONTH, QUARTER, YEAR, Period, months_per
 from ..rules import formula as fm
 from ..rules.model import (
     ACCOUNT, ACCRUE, BASE, BONUS, EVALUATION, FORMULA, PENALTY, Absence, Item, Scheme, Section,
@@ -298,7 +298,7 @@ class Calculator:
     @staticmethod
     def _targets(charge, source: Member, members: list[Member], day: date) -> list[Member]:
         if charge.member:
-            return [m for m in members if m.id == charge.member and m.id != source.id]
+            return [m for m in members if m.id == charge.member and m.id != source.id and m.active_on(day)]
 
         def holders(post, same_group):
             return [m for m in members if m.id != source.id and post in m.posts and m.active_on(day)
@@ -315,9 +315,10 @@ class Calculator:
         out = []
         for rule in self.scheme.absence:
             if rule.kind == "minimum":
-                last_of_year = unit.end.month == 12 and unit.end.day == 31
-                if not last_of_year or unit.kind not in (self.scheme.period, YEAR):
-                    continue  # settled in the last scoring unit of the year
+                year_end = date(unit.year, 12, 31)
+                last_day = min(member.left, year_end) if member.left else year_end
+                if unit.kind not in (self.scheme.period, YEAR) or not unit.contains(last_day):
+                    continue  # settled once, in the member's last scoring unit of the year
                 hit = self._minimum(member, rule, unit.year)
             else:
                 hit = self._consecutive(member, rule, unit)
@@ -367,7 +368,7 @@ class Calculator:
         spec = section.evaluation
         if not records:
             return ZERO, [Step(R.EVAL, f"{section.name}：无{year}年评议记录，按0分计", value=ZERO, section=section.code)]
-        if spec.periods == "year" or len(records) == 1 and not getattr(records[0], "period", None):
+        if spec.periods == YEAR or len(records) == 1 and not records[0].period:
             value, steps = self._one_evaluation(section, records[-1])
         else:
             value, steps = self._several_evaluations(section, records)
@@ -382,9 +383,9 @@ class Calculator:
         """Half-yearly / quarterly evaluation records combined into the year."""
         steps: list[Step] = []
         values = []
-        for ev in sorted(records, key=lambda r: str(getattr(r, "period", "") or "")):
+        for ev in sorted(records, key=lambda r: r.period or ""):
             v, st = self._one_evaluation(section, ev)
-            label = getattr(ev, "period", None) or "年度"
+            label = ev.period or "年度"
             steps.extend(replace(x, text=f"【{label}】{x.text}") for x in st)
             values.append(v)
         total = sum(values, ZERO)
@@ -478,23 +479,13 @@ class Calculator:
         return res
 
     def _effects_of(self, item: Item, e: Entry, res: UnitResult):
-        if item.veto is not None:
-            res.vetoes.append((item.veto.score, f"{e.date} {item.name}（一票否决）"))
-            if item.veto.grades:
-                res.effects.append(Effect(f"{item.name}（一票否决）", dict(item.veto.grades), veto=True))
-        if item.grades:
-            res.effects.append(Effect(item.name, dict(item.grades)))
+        _veto_and_grades(item, f"{e.date} {item.name}", res)
         if item.no_grade:
             res.effects.append(Effect(item.no_grade, {}, no_grade=True))
 
     @staticmethod
     def _absence_effects(rule: Absence, step: Step, res: UnitResult):
-        if rule.veto is not None:
-            res.vetoes.append((rule.veto.score, f"{step.text}（一票否决）"))
-            if rule.veto.grades:
-                res.effects.append(Effect(f"{rule.name}（一票否决）", dict(rule.veto.grades), veto=True))
-        if rule.grades:
-            res.effects.append(Effect(rule.name, dict(rule.grades)))
+        _veto_and_grades(rule, step.text, res)
 
     def _section_value(self, s: Section, amounts, charges, hits, steps: list[Step]) -> Decimal:
         """Raw value of a base/accrue/bonus/penalty/account section over one unit."""
@@ -654,6 +645,13 @@ class Calculator:
             value = tdef.floor
         return value, overflow
 
+    def capped_unit_total(self, member: Member, unit: Period) -> tuple[Decimal, Decimal]:
+        """(total clamped to the cap, overflow above it) of one scoring unit on its own —
+        the monthly A score and what it carries into the overflow account (§13.1)."""
+        sections = [s for s in self.scheme.sections_for(member.category) if s.kind != ACCOUNT and not s.yearly]
+        res = self.unit(member, unit, sections, False)
+        return self.clamp_total(member.category, self.total(member.category, res.values, sections, []), [])
+
 
 # ---- the public table builder ----------------------------------------------------------
 
@@ -710,8 +708,7 @@ def member_row(calc: Calculator, m: Member, period: Period, exempt_mode: str | N
 
 def _combined(scheme: Scheme, period: Period) -> bool:
     """Whether ``period`` is made of several scoring units."""
-    order = {MONTH: 1, "quarter": 3, "half": 6, YEAR: 12}
-    return order[period.kind] > order[scheme.period]
+    return months_per(period.kind) > months_per(scheme.period)
 
 
 def _units(calc: Calculator, m: Member, period: Period) -> list[Period]:
@@ -744,10 +741,7 @@ def _period_values(calc: Calculator, m: Member, period: Period, sections, steps)
         for code in sums:
             sums[code] += res.values.get(code, ZERO)
         if scheme.total_for(m.category).overflow:
-            unit_steps: list[Step] = []
-            t = calc.total(m.category, res.values, per_unit, unit_steps)
-            t, _ = calc.clamp_total(m.category, t, unit_steps)
-            unit_totals.append(t)
+            unit_totals.append(calc.capped_unit_total(m, u)[0])
     n = len(units)
     values = {}
     how = "平均" if scheme.combine == "average" else "相加"
@@ -772,8 +766,19 @@ def _period_values(calc: Calculator, m: Member, period: Period, sections, steps)
     return values, results, overflow_total
 
 
+def _veto_and_grades(source: Item | Absence, what: str, res: UnitResult):
+    """Record the veto (一票否决) and forced grades of an item or absence rule that fired;
+    ``what`` names the occurrence in the veto step."""
+    if source.veto is not None:
+        res.vetoes.append((source.veto.score, f"{what}（一票否决）"))
+        if source.veto.grades:
+            res.effects.append(Effect(f"{source.name}（一票否决）", dict(source.veto.grades), veto=True))
+    if source.grades:
+        res.effects.append(Effect(source.name, dict(source.grades)))
+
+
 def _unit_word(kind: str) -> str:
-    return {MONTH: "月", "quarter": "季度", "half": "半年", YEAR: "年"}[kind]
+    return {MONTH: "月", QUARTER: "季度", HALF: "半年", YEAR: "年"}[kind]
 
 
 def _accounts(calc: Calculator, m: Member, period: Period, sections, steps) -> dict[str, Decimal]:
@@ -792,16 +797,12 @@ def _accounts(calc: Calculator, m: Member, period: Period, sections, steps) -> d
             if u.start <= period.end and calc.active_in(m, u):
                 units.append(u)
     balances = {s.code: ZERO for s in accounts}
-    scored = [s for s in sections if s.kind != ACCOUNT and not s.yearly]
     for u in units:
         res = calc.unit(m, u, accounts, False)
         for code in balances:
             balances[code] += res.values.get(code, ZERO)
         if tdef.overflow in balances:
-            ures = calc.unit(m, u, scored, False)
-            t = calc.total(m.category, ures.values, scored, [])
-            if tdef.cap is not None and t > tdef.cap:
-                balances[tdef.overflow] += t - tdef.cap
+            balances[tdef.overflow] += calc.capped_unit_total(m, u)[1]
     for s in accounts:
         steps.append(Step(R.SECTION, f"{s.name}（累计至{period.label}末）", value=balances[s.code], section=s.code))
     return balances
