@@ -7,27 +7,34 @@ from .model import Entry, Ledger, Member
 from .values import suggest
 
 
+def describe_member(m: Member) -> str:
+    """``M003 李海燕（ordinary，第二党小组，正式）`` — enough to tell namesakes apart."""
+    extra = "，".join(x for x in (m.category, m.group, m.status) if x)
+    return f"{m.id} {m.name}" + (f"（{extra}）" if extra else "")
+
+
 def resolve_member(ledger: Ledger, text: str) -> Member:
-    """The member whose id or name is ``text``.  An ambiguous name lists the candidates
-    and an unknown one suggests the nearest; both raise JifenError (exit 1)."""
+    """The member whose id (any letter case) or name is ``text``.  An ambiguous name
+    lists the candidates and an unknown one suggests the nearest; both raise
+    JifenError (exit 1)."""
     key = str(text).strip()
-    member = ledger.member(key)
+    member = ledger.member(key) or ledger.member(key.upper())
     if member is not None:
         return member
     named = [m for m in ledger.members if m.name == key]
     if len(named) == 1:
         return named[0]
     if len(named) > 1:
-        options = "、".join(f"{m.id}（{m.group or m.category}）" for m in named)
-        raise JifenError(f"有 {len(named)} 名党员叫“{key}”，请改用编号", exit_code=EXIT_PROBLEMS,
-                         hint=f"候选：{options}")
-    ids = [m.id for m in ledger.members]
-    names = {m.name: m.id for m in ledger.members}
-    near = [f"{mid} / {ledger.member(mid).name}" for mid in suggest(key, ids, 2)]
-    near += [f"{names[n]} / {n}" for n in suggest(key, names, 2) if names[n] not in near]
-    raise JifenError(f"花名册中没有“{key}”", exit_code=EXIT_PROBLEMS,
-                     hint=("是不是 " + "、".join(dict.fromkeys(near)) + "？") if near else
-                     "用 jifen members 或查看 members.yaml 核对编号和姓名")
+        raise JifenError(f"姓名“{key}”对应 {len(named)} 名党员，无法确定是哪一位："
+                         + "；".join(describe_member(m) for m in named),
+                         exit_code=EXIT_PROBLEMS, hint="请改用编号，例如 " + named[0].id)
+    options = [describe_member(ledger.member(i)) for i in suggest(key, [m.id for m in ledger.members], 3)]
+    for name in suggest(key, [m.name for m in ledger.members], 3):
+        for m in ledger.members:
+            if m.name == name and describe_member(m) not in options:
+                options.append(describe_member(m))
+    hint = ("是不是：" + "；".join(options) + "？") if options else "用 jifen members 查看花名册"
+    raise JifenError(f"花名册中没有“{key}”", exit_code=EXIT_PROBLEMS, hint=hint)
 
 
 def resolve_entry(ledger: Ledger, entry_id: str) -> Entry:

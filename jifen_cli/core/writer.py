@@ -37,6 +37,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from . import git
+from .lookup import describe_member, resolve_member  # noqa: F401  (one lookup for all commands)
 from .diagnostics import (EXIT_CANNOT_RUN, EXIT_PROBLEMS, Diagnostic, JifenError, has_errors)
 
 #: env var: seconds to sleep between writing the temporary file and renaming it
@@ -654,74 +655,16 @@ def load(root: Path):
     return ledger
 
 
-def describe_member(m) -> str:
-    extra = "，".join(x for x in (m.category, m.group, m.status) if x)
-    return f"{m.id} {m.name}" + (f"（{extra}）" if extra else "")
-
-
-def resolve_member(ledger, text: str):
-    """A member by id or name.  Ambiguous name → refused with the candidates; unknown →
-    refused with the nearest ids/names (difflib)."""
-    from .values import suggest
-
-    text = str(text).strip()
-    m = ledger.member(text)
-    if m is None and text.upper() != text:
-        m = ledger.member(text.upper())
-    if m is not None:
-        return m
-    named = [x for x in ledger.members if x.name == text]
-    if len(named) == 1:
-        return named[0]
-    if len(named) > 1:
-        raise JifenError(f"姓名“{text}”对应 {len(named)} 名党员，无法确定是哪一位："
-                         + "；".join(describe_member(x) for x in named),
-                         exit_code=EXIT_PROBLEMS, hint="请改用编号，例如 " + named[0].id)
-    near_ids = suggest(text, [x.id for x in ledger.members], 3)
-    near_names = suggest(text, [x.name for x in ledger.members], 3)
-    options = [describe_member(ledger.member(i)) for i in near_ids]
-    for name in near_names:
-        for x in ledger.members:
-            if x.name == name and describe_member(x) not in options:
-                options.append(describe_member(x))
-    hint = ("是不是：" + "；".join(options) + "？") if options else "用 jifen members 查看花名册"
-    raise JifenError(f"花名册中没有“{text}”", exit_code=EXIT_PROBLEMS, hint=hint)
-
-
 def item_codes(ledger, day: date) -> dict[str, str]:
-    """Item codes of the rules in force on ``day`` → their Chinese titles ('' if none).
-    Uses the rules package when present, else reads the raw rules file: every mapping
-    with a ``code`` inside a list, and the keys of every ``items:`` mapping."""
+    """Item codes of the rules in force on ``day`` → their Chinese names ({} if there are
+    no usable rules for that day; `jifen check` reports why)."""
+    from .rules import compile_rules
+
     ref = ledger.rules_file_for(day)
-    if ref is None:
+    if ref is None or ref.file not in ledger.rules:
         return {}
-    raw = ledger.rules.get(ref.file) or {}
-    try:  # the rules package's own view
-        from .rules import compile_rules
-
-        scheme, _ = compile_rules(raw, ref.file)
-        if scheme is not None and scheme.items:
-            return {code: item.name or "" for code, item in scheme.items.items()}
-    except ImportError:  # pragma: no cover - the rules package ships with jifen
-        pass
-    found: dict[str, str] = {}
-
-    def walk(node, parent_key=None):
-        if isinstance(node, dict):
-            if parent_key == "items":
-                for k, v in node.items():
-                    title = (v.get("title") or v.get("name") or "") if isinstance(v, dict) else ""
-                    found.setdefault(str(k), str(title))
-            for k, v in node.items():
-                walk(v, k)
-        elif isinstance(node, list):
-            for x in node:
-                if isinstance(x, dict) and "code" in x:
-                    found.setdefault(str(x["code"]), str(x.get("title") or x.get("name") or ""))
-                walk(x, parent_key)
-
-    walk(raw)
-    return found
+    scheme, _ = compile_rules(ledger.rules[ref.file], ref.file)
+    return {code: item.name for code, item in scheme.items.items()} if scheme else {}
 
 
 def resolve_item(ledger, text: str, day: date) -> str:
