@@ -231,6 +231,20 @@ def check_categories(ledger: Ledger) -> list[Diagnostic]:
     return out
 
 
+def check_rules(ledger: Ledger) -> list[Diagnostic]:
+    """The rules files, and every entry/evaluation against the rules (engine E5xx/E6xx)."""
+    from .engine import check_rules as engine_check_rules
+
+    return engine_check_rules(ledger)
+
+
+def check_published(ledger: Ledger) -> list[Diagnostic]:
+    """Published periods changed after their tag, published files altered (E701/E702)."""
+    from .audit import check_published as audit_check_published
+
+    return audit_check_published(ledger.root)
+
+
 #: the named checks, in the order they run (`jifen check --only NAME`)
 CHECKS = {
     "members": check_members,
@@ -239,29 +253,13 @@ CHECKS = {
     "evaluations": check_evaluations,
     "objections": check_objections,
     "coverage": check_rules_coverage,
+    "rules": check_rules,
+    "published": check_published,
 }
 
 
-def _optional_checks():
-    """Checks contributed by the rules engine and the audit trail (when present)."""
-    extra = {}
-    try:
-        from .engine import check_rules
-    except ImportError:
-        check_rules = None
-    if check_rules is not None:
-        extra["rules"] = check_rules
-    try:
-        from .audit import check_published
-    except ImportError:
-        check_published = None
-    if check_published is not None:
-        extra["published"] = lambda ledger: check_published(ledger.root)
-    return extra
-
-
 def all_checks() -> dict:
-    return {**CHECKS, **_optional_checks()}
+    return CHECKS
 
 
 def check_ledger(ledger: Ledger, only: list[str] | None = None) -> list[Diagnostic]:
