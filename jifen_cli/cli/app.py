@@ -183,11 +183,13 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: runs the app, turning every failure into a Chinese message and an
     exit code (a traceback only with --debug)."""
     _safe_streams()
-    args = argv if argv is not None else sys.argv[1:]
+    args = list(argv if argv is not None else sys.argv[1:])
     debug = "--debug" in args or os.environ.get("JIFEN_DEBUG")
+    if not args:  # plain `jifen` is a request for the help, not a mistake
+        args = ["--help"]
     try:
         _register_all()
-        code = app(args=argv, standalone_mode=False)
+        code = app(args=args, standalone_mode=False)
     except JifenError as exc:
         if not getattr(exc, "jifen_reported", False):
             _report(exc)

@@ -77,3 +77,9 @@ def test_presets_lists_every_scheme_label(run_jifen):
     r = run_jifen("presets")
     assert r.returncode == 0
     assert "xingshi" in r.stdout and "种子" in r.stdout
+
+
+def test_plain_jifen_shows_the_help_and_exits_0(run_jifen):
+    r = run_jifen()
+    assert r.returncode == 0
+    assert r.stdout == run_jifen("--help").stdout
