@@ -144,6 +144,66 @@ def branch_dir(override: Path | None = None) -> Path:
     return path.resolve()
 
 
+OutputOption = typer.Option(None, "-o", "--output", help="写入此文件（默认显示在屏幕上）",
+                            show_default=False)
+AsOfOption = typer.Option(None, "--as-of", help="按某个提交、标签或日期（YYYY-MM-DD）时的台账生成",
+                          show_default=False)
+
+
+def load_for_report(root: Path):
+    """Load and check a branch for a report; stop (exit 1) with the problems if it has
+    errors, since any output would be untrustworthy.  The git audit of published
+    periods is left to `jifen check` / `jifen verify`, so a report never runs git."""
+    from jifen_cli.core.checks import CHECKS, check_branch
+    from jifen_cli.core.loader import find_branch_root
+
+    ledger, diags = check_branch(find_branch_root(root), only=[n for n in CHECKS if n != "published"])
+    errors = [d for d in diags if d.is_error]
+    if errors:
+        fail(f"台账有 {len(errors)} 个错误，不能生成", code=EXIT_PROBLEMS, diagnostics=errors,
+             hint="先用 jifen check 查看并修正")
+    return ledger
+
+
+def with_ledger(branch: Path | None, as_of: str | None, fn):
+    """``fn(ledger)`` on the branch as it is, or as it was at a commit, tag or date."""
+    root = branch_dir(branch)
+    if not as_of:
+        return fn(load_for_report(root))
+    from jifen_cli.core import git
+
+    git.require_repo(root)
+    with git.checkout_at(root, as_of) as past:
+        return fn(load_for_report(past))
+
+
+def emit(content: str | bytes, output: Path | None) -> None:
+    """Print the content, or write it to ``output`` whole or not at all."""
+    import tempfile
+
+    if output is None:
+        if isinstance(content, bytes):
+            fail("这种格式只能写入文件", hint="加 -o 文件名，例如 -o 2019年度党员积分汇总表.xlsx")
+        typer.echo(content, nl=False)
+        return
+    data = content if isinstance(content, bytes) else content.encode("utf-8")
+    target = Path(output)
+    if not target.parent.is_dir():
+        fail(f"目录“{target.parent}”不存在")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        fail(f"无法写入“{output}”：{exc.strerror or exc}")
+    typer.echo(f"已写入 {output}", err=True)
+
+
 def print_diagnostics(diags: list[Diagnostic], err: bool = True) -> None:
     for d in diags:
         typer.echo(d.format(), err=err)

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import typer
 
-from jifen_cli.cli.app import BranchOption, branch_dir, fail
+from jifen_cli.cli.app import (AsOfOption, BranchOption, OutputOption, branch_dir, emit, fail,
+                               load_for_report, with_ledger)
 from jifen_cli.core.diagnostics import EXIT_OK, EXIT_PROBLEMS
 
 _COMMON = """
@@ -87,42 +88,11 @@ DECLARE_FORM_HELP = """空白的月度党员积分申报表（参照种子 003 �
 
 FormatOption = typer.Option("text", "--format", "-f", help="输出格式：text（默认）、md、html",
                             show_default=False)
-OutputOption = typer.Option(None, "-o", "--output", help="写入此文件（默认显示在屏幕上）",
-                            show_default=False)
 DateOption = typer.Option(None, "--date", help="公示日期 YYYY-MM-DD（默认今天），异议期从这天算起",
-                          show_default=False)
-AsOfOption = typer.Option(None, "--as-of", help="按某个提交、标签或日期（YYYY-MM-DD）时的台账生成",
                           show_default=False)
 
 
 # --------------------------------------------------------------------------- helpers
-def _load(root: Path):
-    """The ledger of a branch directory; stops (exit 1) on errors that make any output
-    untrustworthy."""
-    from jifen_cli.core.loader import find_branch_root, load_branch
-
-    ledger, diags = load_branch(find_branch_root(root))
-    errors = [d for d in diags if d.is_error]
-    if errors:
-        from jifen_cli.core.yamlio import resolve_locations
-
-        resolve_locations(ledger.root, errors)
-        fail("台账有错误，不能生成", code=EXIT_PROBLEMS, diagnostics=errors,
-             hint="先用 jifen check 查看并修正")
-    return ledger
-
-
-def _with_ledger(branch: Path | None, as_of: str | None, fn):
-    root = branch_dir(branch)
-    if not as_of:
-        return fn(_load(root))
-    from jifen_cli.core import git
-
-    git.require_repo(root)
-    with git.checkout_at(root, as_of) as past:
-        return fn(_load(past))
-
-
 def _parse_date(text: str | None) -> date:
     if not text:
         return date.today()
@@ -157,35 +127,13 @@ def _check_format(fmt: str) -> str:
     return check_format(fmt, FORMATS_TEXT)
 
 
-def emit(content: str | bytes, output: Path | None) -> None:
-    """Print the content, or write it to ``output`` (UTF-8; a partial file is never
-    left behind)."""
-    if output is None:
-        if isinstance(content, bytes):
-            fail("这种格式只能写入文件", hint="加 -o 文件名")
-        typer.echo(content, nl=False)
-        return
-    data = content if isinstance(content, bytes) else content.encode("utf-8")
-    output = Path(output)
-    if output.parent and not output.parent.exists():
-        fail(f"目录“{output.parent}”不存在")
-    tmp = output.with_name(f".{output.name}.tmp")
-    try:
-        tmp.write_bytes(data)
-        tmp.replace(output)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        fail(f"无法写入“{output}”：{exc.strerror or exc}")
-    typer.echo(f"已写入 {output}", err=True)
-
-
 def _notice(kind: str, command: str, period_text: str, fmt: str, output, on, as_of, branch):
     from jifen_cli.render.notices import render_notice
 
     fmt = _check_format(fmt)
     period = _period(period_text, kind, command)
     published_on = _parse_date(on)
-    content = _with_ledger(branch, as_of, lambda ledger: render_notice(ledger, period, fmt, published_on))
+    content = with_ledger(branch, as_of, lambda ledger: render_notice(ledger, period, fmt, published_on))
     emit(content, output)
     raise typer.Exit(EXIT_OK)
 
@@ -243,7 +191,7 @@ def register(app: typer.Typer) -> None:
             y = year or ledger.latest_year() or date.today().year
             return render_card(ledger, member, y, fmt)
 
-        emit(_with_ledger(branch, as_of, build), output)
+        emit(with_ledger(branch, as_of, build), output)
         raise typer.Exit(EXIT_OK)
 
     form = typer.Typer(help=FORM_HELP, no_args_is_help=True, rich_markup_mode=None,
@@ -259,7 +207,7 @@ def register(app: typer.Typer) -> None:
 
         fmt = _check_format(fmt)
         root = branch_dir(branch)
-        ledger = _load(root) if (root / "branch.yaml").is_file() or branch else None
+        ledger = load_for_report(root) if (root / "branch.yaml").is_file() or branch else None
         emit(render_declaration_form(ledger, fmt), output)
         raise typer.Exit(EXIT_OK)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from jifen_cli.cli.app import BranchOption, branch_dir, fail
+from jifen_cli.cli.app import AsOfOption, BranchOption, OutputOption, emit, fail, with_ledger
 
 SCORE_HELP = """某一期间的积分表（党员 × 板块）。期间可为年、半年、季度或月：
 2019、2019-H1、2019-Q1、2019-01；不写则为台账中最近的一年。
@@ -44,18 +44,6 @@ EXPLAIN_HELP = """逐条说明一名党员的分数是怎样算出来的：计�
 """
 
 
-def load_checked(branch: Path | None):
-    """Load the branch; refuse (exit 1) with the problems if it does not pass check."""
-    from jifen_cli.core.checks import check_branch
-    from jifen_cli.core.loader import find_branch_root
-
-    ledger, diags = check_branch(find_branch_root(branch_dir(branch)))
-    errors = [d for d in diags if d.is_error]
-    if errors:
-        fail(f"台账有 {len(errors)} 个错误，请先改正（jifen check 查看）", code=1, diagnostics=errors)
-    return ledger
-
-
 def resolve_period(ledger, text: str | None):
     from jifen_cli.core.periods import Period
 
@@ -70,77 +58,59 @@ def resolve_period(ledger, text: str | None):
         fail(f"期间“{text}”无法识别：{exc}", hint="写作 2019、2019-H1、2019-Q1 或 2019-01")
 
 
-def write_output(text: str | bytes, output: Path | None) -> None:
-    if output is None:
-        if isinstance(text, bytes):
-            fail("此格式须用 -o 指定输出文件", hint="例如 -o 2019年度党员积分汇总表.xlsx")
-        typer.echo(text, nl=False)
-        return
-    import os
-    import tempfile
-
-    data = text if isinstance(text, bytes) else text.encode("utf-8")
-    target = Path(output).resolve()
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, target)  # whole file or nothing
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    typer.echo(f"已写入 {output}", err=True)
-
-
 def register(app: typer.Typer) -> None:
     @app.command("score", help=SCORE_HELP)
     def score(period: str = typer.Argument(None, help="期间：2019 / 2019-H1 / 2019-Q1 / 2019-01"),
               format: str = typer.Option("text", "--format", "-f", help="text / md / csv"),
-              output: Path = typer.Option(None, "--output", "-o", help="写入文件"),
-              branch: Path = BranchOption):
+              output: Path = OutputOption, as_of: str = AsOfOption, branch: Path = BranchOption):
         from jifen_cli.core import engine
         from jifen_cli.render.scores import render_score_table
 
-        ledger = load_checked(branch)
-        table = engine.score(ledger, resolve_period(ledger, period))
-        write_output(render_score_table(table, format), output)
+        def build(ledger):
+            return render_score_table(engine.score(ledger, resolve_period(ledger, period)), format)
+
+        emit(with_ledger(branch, as_of, build), output)
 
     @app.command("rank", help=RANK_HELP)
     def rank(period: str = typer.Argument(None, help="期间，默认最近的一年"),
              by_class: bool = typer.Option(False, "--by-class", help="按党员类别分别排名"),
              format: str = typer.Option("text", "--format", "-f", help="text / md / csv"),
-             branch: Path = BranchOption):
+             output: Path = OutputOption, as_of: str = AsOfOption, branch: Path = BranchOption):
         from jifen_cli.core import engine
         from jifen_cli.render.scores import render_ranking
 
-        ledger = load_checked(branch)
-        p = resolve_period(ledger, period)
-        ranking = engine.rank(ledger, p, by_class=by_class)
-        classes = {code: c.name for code, c in engine.scheme_for(ledger, p).classes.items()}
-        typer.echo(render_ranking(ranking, format, classes), nl=False)
+        def build(ledger):
+            p = resolve_period(ledger, period)
+            classes = {code: c.name for code, c in engine.scheme_for(ledger, p).classes.items()}
+            return render_ranking(engine.rank(ledger, p, by_class=by_class), format, classes)
+
+        emit(with_ledger(branch, as_of, build), output)
 
     @app.command("year", help=YEAR_HELP)
     def year(year: int = typer.Argument(None, help="年份，默认台账中最近的一年"),
              grade: bool = typer.Option(False, "--grade", "-g", help="评定等次（星级）"),
              format: str = typer.Option("text", "--format", "-f", help="text / md / html / csv / xlsx"),
-             output: Path = typer.Option(None, "--output", "-o", help="写入文件（xlsx 必须）"),
-             branch: Path = BranchOption):
+             output: Path = OutputOption, as_of: str = AsOfOption, branch: Path = BranchOption):
         from jifen_cli.render.year import render_year
 
-        ledger = load_checked(branch)
-        chosen = resolve_period(ledger, str(year) if year is not None else None).year
-        write_output(render_year(ledger, chosen, format, grade), output)
+        def build(ledger):
+            chosen = resolve_period(ledger, str(year) if year is not None else None).year
+            return render_year(ledger, chosen, format, grade)
+
+        emit(with_ledger(branch, as_of, build), output)
 
     @app.command("explain", help=EXPLAIN_HELP)
     def explain(member: str = typer.Argument(..., help="党员编号或姓名"),
                 period: str = typer.Argument(None, help="期间，默认最近的一年"),
                 format: str = typer.Option("text", "--format", "-f", help="text / md"),
-                branch: Path = BranchOption):
+                output: Path = OutputOption, as_of: str = AsOfOption, branch: Path = BranchOption):
         from jifen_cli.core import engine
         from jifen_cli.core.lookup import resolve_member
         from jifen_cli.render.scores import render_explanation
 
-        ledger = load_checked(branch)
-        m = resolve_member(ledger, member)
-        p = resolve_period(ledger, period)
-        typer.echo(render_explanation(m, p, engine.explain(ledger, m.id, p), format), nl=False)
+        def build(ledger):
+            m = resolve_member(ledger, member)
+            p = resolve_period(ledger, period)
+            return render_explanation(m, p, engine.explain(ledger, m.id, p), format)
+
+        emit(with_ledger(branch, as_of, build), output)

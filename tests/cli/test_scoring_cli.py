@@ -101,3 +101,27 @@ def test_wheel_ships_templates_and_presets(tmp_path):
     assert len(presets) >= 20
     for name in presets:
         assert f"jifen_cli/core/presets/{name}" in names
+
+
+def test_as_of_reproduces_every_read_command_after_a_later_entry(run_jifen, sample_dir, tmp_path):
+    import shutil
+
+    branch = tmp_path / "支部"
+    shutil.copytree(sample_dir, branch, ignore=shutil.ignore_patterns(".jifen-cache"))
+    git = lambda *a: subprocess.run(["git", *a], cwd=branch, capture_output=True, text=True, check=True)
+    git("init", "-q")
+    git("add", "-A")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "start")
+    before_sha = git("rev-parse", "HEAD").stdout.strip()
+    commands = [("score", "2019"), ("rank", "2019", "--by-class"), ("year", "2019", "--grade"),
+                ("explain", "王立新", "2019")]
+    before = {c: run_jifen("-C", branch, *c).stdout for c in commands}
+    r = run_jifen("-C", branch, "add", "王立新", "absent", "--date", "2019-12-20",
+                  "--note", "无故缺席12月支部党员大会", "--by", "测试记录员")
+    assert r.returncode == 0, r.stderr
+    for c in commands:
+        now = run_jifen("-C", branch, *c)
+        past = run_jifen("-C", branch, *c, "--as-of", before_sha)
+        assert past.returncode == 0, past.stderr
+        assert past.stdout == before[c], c
+        assert now.stdout != before[c], c  # the new deduction shows up without --as-of

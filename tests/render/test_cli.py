@@ -88,7 +88,7 @@ def test_broken_ledger_refuses_with_the_problems(tmp_path):
     (root / "events/2019/2019-02.yaml").write_text("entries:\n  - id: x\n    member: 没有这人\n", encoding="utf-8")
     r = jifen("month", "2019-01", "-C", root)
     assert r.returncode == 1
-    assert "台账有错误" in r.stderr and "2019-02.yaml" in r.stderr
+    assert "个错误，不能生成" in r.stderr and "2019-02.yaml" in r.stderr
 
 
 def test_help_is_chinese_with_examples():
