@@ -8,6 +8,7 @@ import typer
 
 INIT_HELP = """新建一个支部台账目录（git 仓库），内容按预设方案填好，立即可通过 jifen check。
 
+\b
 示例：
   jifen init 第一党支部 --preset xingshi --name "兴市集团第一党支部"
   jifen presets        查看全部预设方案
@@ -15,6 +16,7 @@ INIT_HELP = """新建一个支部台账目录（git 仓库），内容按预设�
 
 PRESETS_HELP = """列出内置的积分方案预设（每个对应一份文件中的方案，注明出处）。
 
+\b
 示例：
   jifen presets
   jifen init 新支部 --preset vanguard

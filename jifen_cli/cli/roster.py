@@ -10,6 +10,7 @@ from jifen_cli.cli.app import BranchOption
 
 MEMBERS_HELP = """列出花名册（编号、姓名、类别、身份、职务、党小组、在册日期）。隐私字段从不显示。
 
+\b
 示例：
   jifen members
   jifen members --group 第一党小组
@@ -18,6 +19,7 @@ MEMBERS_HELP = """列出花名册（编号、姓名、类别、身份、职务�
 ITEMS_HELP = """列出积分规则中的全部项目代码、名称和分值——记录（jifen add）时 item 写这里的代码。
 默认为今天适用的规则；--date 指定日期。
 
+\b
 示例：
   jifen items
   jifen items --date 2019-06-01

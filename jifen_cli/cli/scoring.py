@@ -11,6 +11,7 @@ from jifen_cli.cli.app import AsOfOption, BranchOption, OutputOption, emit, fail
 SCORE_HELP = """某一期间的积分表（党员 × 板块）。期间可为年、半年、季度或月：
 2019、2019-H1、2019-Q1、2019-01；不写则为台账中最近的一年。
 
+\b
 示例：
   jifen score 2019-Q1
   jifen score 2019 --format csv > 2019积分.csv
@@ -18,6 +19,7 @@ SCORE_HELP = """某一期间的积分表（党员 × 板块）。期间可为年
 
 RANK_HELP = """积分排名（并列同名次：1、2、2、4）。--by-class 按党员类别分别排名。
 
+\b
 示例：
   jifen rank 2019
   jifen rank 2019 --by-class
@@ -28,6 +30,7 @@ YEAR_HELP = """年度积分汇总表；加 --grade 评定等次（星级），�
 
 格式：text（默认，终端表格）、md、html（可打印 A4 横向）、csv、xlsx（报上级党组织用，须 -o 指定文件）。
 
+\b
 示例：
   jifen year --grade
   jifen year 2019 --grade --format html -o 2019年度积分.html
@@ -38,8 +41,9 @@ EXPLAIN_HELP = """逐条说明一名党员的分数是怎样算出来的：计�
 连带扣分和适用的规则，最后得出分数（年度还有排名和等次）。党员可写编号或姓名。
 期间不写则为最近的一年。这是党员提出异议时记录员的答复依据，显示全部说明（含处分说明）。
 
+\b
 示例：
-  jifen explain 张三
+  jifen explain 王立新
   jifen explain M003 2019-01
 """
 

@@ -83,3 +83,25 @@ def test_plain_jifen_shows_the_help_and_exits_0(run_jifen):
     r = run_jifen()
     assert r.returncode == 0
     assert r.stdout == run_jifen("--help").stdout
+
+
+def test_every_command_has_chinese_help_with_unwrapped_examples():
+    from typer.testing import CliRunner
+
+    from jifen_cli.cli.app import _register_all, app
+
+    _register_all()
+    import typer.main
+
+    group = typer.main.get_command(app)
+    names = [n for n in group.list_commands(None) if n != "form"] + ["form declare"]
+    assert {"check", "add", "month", "year", "explain", "org"} <= set(names)
+    runner = CliRunner()
+    for name in names:
+        r = runner.invoke(app, [*name.split(), "--help"])
+        assert r.exit_code == 0, name
+        assert "用法：" in r.output and "显示本帮助并退出。" in r.output, name
+        lines = r.output.splitlines()
+        assert any("示例" in line for line in lines), f"{name}: no example"
+        i = next(i for i, line in enumerate(lines) if "示例" in line)
+        assert lines[i + 1].strip().startswith("jifen"), f"{name}: examples were re-wrapped"

@@ -97,9 +97,12 @@ def _year_result(ledger: Ledger, year: int, grade: bool, memo: dict) -> YearResu
         ranks = {r.member: r.rank for r in ranked(table.rows)}
         members = [MemberResult(row=r, rank=ranks[r.member], class_rank=0, graded=False, grades={})
                    for r in table.rows]
+        first: dict[str, MemberResult] = {}
+        for m in members:
+            first.setdefault(m.member, m)
         for cat_rows in _by_class(table.rows).values():
             for x in ranked(cat_rows):
-                next(m for m in members if m.member == x.member).class_rank = x.rank
+                first[x.member].class_rank = x.rank
         return YearResult(year, scheme, table, members, scales)
     grader = Grader(ledger, scheme, table, year, lambda y: _past_state(ledger, y, memo))
     memo[year] = grader.state

@@ -3,6 +3,7 @@ sanctions, investigation), year-end rules with multi-year conditions."""
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
@@ -18,11 +19,18 @@ _ROUND = {"floor": ROUND_FLOOR, "ceil": ROUND_CEILING, "half_up": ROUND_HALF_UP}
 
 def competition_ranks(rows: list[Row]) -> dict[str, int]:
     """1, 2, 2, 4: a member's rank is one more than the number of higher totals."""
-    totals = sorted((r.total for r in rows), reverse=True)
+    asc = sorted(r.total for r in rows)
+    n = len(asc)
     out = {}
     for r in rows:
-        out[r.member] = 1 + sum(1 for t in totals if t > r.total)
+        out[r.member] = 1 + n - bisect_right(asc, r.total)  # 1 + number of higher totals
     return out
+
+
+def bottom_ranks(rows: list[Row]) -> dict[str, int]:
+    """1 = last: a member's bottom rank is one more than the number of lower totals."""
+    asc = sorted(r.total for r in rows)
+    return {r.member: 1 + bisect_left(asc, r.total) for r in rows}
 
 
 def ranked(rows: list[Row]) -> list[Ranked]:
@@ -69,8 +77,7 @@ class Grader:
         self.past = past
         self.state = YearState(year, {r.member: r for r in table.rows})
         self.state.ranks = competition_ranks(table.rows)
-        totals = [r.total for r in table.rows]
-        self.state.bottom = {r.member: 1 + sum(1 for t in totals if t < r.total) for r in table.rows}
+        self.state.bottom = bottom_ranks(table.rows)
         self.state.first_scale = scheme.scales[0].name if scheme.scales else None
         self._entries = {}
         for e in ledger.effective_entries(date(year, 1, 1), date(year, 12, 31)):
