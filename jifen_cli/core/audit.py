@@ -167,6 +167,8 @@ def check_published(root: Path, overrides: dict[str, str] | None = None) -> list
     after its tag.  ``overrides`` = {file: text} stands for files about to be written.
     Returns [] outside a git repository."""
     root = Path(root)
+    if git.surely_no_tags(root, "publish/"):
+        return []  # no publish tag at all (or no repository): nothing to compare, no git process
     if not git.is_repo(root) or git.head(root) is None:
         return []
     periods = published_periods(root)

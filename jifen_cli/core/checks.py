@@ -69,6 +69,7 @@ def check_entries(ledger: Ledger) -> list[Diagnostic]:
     ids = Counter(e.id for e in ledger.entries)
     reported = set()
     all_ids = set(ids)
+    superseded = ledger.superseded_ids()  # a voided/corrected entry no longer counts
     for e in ledger.entries:
         if ids[e.id] > 1 and e.id not in reported:
             others = [f"{x.loc.file}" for x in ledger.entries if x.id == e.id and x is not e]
@@ -92,7 +93,8 @@ def check_entries(ledger: Ledger) -> list[Diagnostic]:
             if member.left and e.date > member.left:
                 out.append(diag("E403", f"条目日期 {e.date} 晚于{member.name}离开的日期 {member.left}",
                                 e.loc, "date"))
-            if member.exempt and e.date >= member.exempt.approved and e.counts:
+            if member.exempt and e.date >= member.exempt.approved and e.counts \
+                    and e.id not in superseded:
                 out.append(diag("E404", f"{member.name}自 {member.exempt.approved} 起不纳入积分管理，"
                                         "不应再记积分", e.loc, "member",
                                 hint="如确需记录，请先在花名册中撤销其免于积分管理"))

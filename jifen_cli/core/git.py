@@ -93,11 +93,88 @@ def run_git(root: Path, *args: str, input: bytes | None = None, env: dict | None
     return out.decode("utf-8", "replace") if text else out
 
 
+#: environment variables that let git find a repository without a ``.git`` above the directory
+_GIT_DIR_VARS = ("GIT_DIR", "GIT_COMMON_DIR", "GIT_WORK_TREE")
+
+
+def _find_dotgit(root: Path) -> Path | None:
+    """The nearest ``.git`` (directory, file or link) at or above ``root``, found without
+    spawning git; None when there is none (then git cannot find a repository either,
+    unless one of ``_GIT_DIR_VARS`` is set)."""
+    try:
+        here = Path(root).resolve()
+    except (OSError, RuntimeError):
+        return None
+    for d in (here, *here.parents):
+        g = d / ".git"
+        if os.path.lexists(g):
+            return g
+    return None
+
+
+def _git_env_redirects() -> bool:
+    return any(os.environ.get(v) for v in _GIT_DIR_VARS)
+
+
+def _common_dir(dotgit: Path) -> Path | None:
+    """The repository's common git directory (where refs and packed-refs live) for a
+    ``.git`` found by :func:`_find_dotgit`; None when it cannot be told for sure."""
+    try:
+        if dotgit.is_dir():
+            gitdir = dotgit
+        elif dotgit.is_file():
+            text = dotgit.read_text("utf-8").strip()
+            if not text.startswith("gitdir:"):
+                return None
+            gitdir = Path(text[len("gitdir:"):].strip())
+            if not gitdir.is_absolute():
+                gitdir = dotgit.parent / gitdir
+        else:
+            return None
+        common = gitdir / "commondir"
+        if common.is_file():
+            c = Path(common.read_text("utf-8").strip())
+            gitdir = c if c.is_absolute() else gitdir / c
+        return gitdir
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+
+
+def surely_no_tags(root: Path, prefix: str) -> bool:
+    """True only when it is certain, without spawning git, that the repository holding
+    ``root`` (if any) has no tag whose name starts with ``prefix``: no ``.git`` above
+    ``root`` at all, or a files-backend repository with neither a loose ref under
+    ``refs/tags/<prefix>`` nor one in ``packed-refs``.  False means "ask git"."""
+    if _git_env_redirects():
+        return False
+    dotgit = _find_dotgit(root)
+    if dotgit is None:
+        return True
+    common = _common_dir(dotgit)
+    if common is None or not common.is_dir():
+        return False
+    try:
+        if os.path.lexists(common / "reftable"):
+            return False  # another ref storage: only git can tell
+        head = prefix.split("/", 1)[0]
+        if os.path.lexists(common / "refs" / "tags" / head):
+            return False
+        try:
+            packed = (common / "packed-refs").read_bytes()
+        except FileNotFoundError:
+            packed = b""
+    except OSError:
+        return False
+    return b" refs/tags/" + prefix.encode("utf-8") not in packed
+
+
 def is_repo(root: Path) -> bool:
     """Is ``root`` inside a git work tree?"""
     root = Path(root)
     if not root.is_dir():
         return False
+    if not _git_env_redirects() and _find_dotgit(root) is None:
+        return False  # no .git anywhere above: git would say the same, without a process
     try:
         proc = subprocess.run(["git", "-C", str(root), "rev-parse", "--is-inside-work-tree"],
                               capture_output=True, env=_env())

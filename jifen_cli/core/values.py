@@ -91,13 +91,13 @@ _CHINESE_NUMBERS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, 
 
 def parse_decimal(value) -> tuple[Decimal | None, Problem | None]:
     if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
-        return None, Problem("E206", f"应为数字，实际是{_describe(value)}", "例如 -2 或 0.5")
+        return None, Problem("E206", f"应为数字，实际是{_describe(value)}", "例如 2 或 0.5")
     if isinstance(value, int):
         if abs(value) >= MAX_NUMBER:
             return None, Problem("E206", f"数字 {show(value)} 过大", "检查是否多打了数字")
         return Decimal(value), None
     if len(str(value)) > 60:
-        return None, Problem("E206", f"“{show(value)}”不是数字", "只写阿拉伯数字，例如 -2 或 0.5")
+        return None, Problem("E206", f"“{show(value)}”不是数字", "只写阿拉伯数字，例如 2 或 0.5")
     text, fullwidth = _to_halfwidth(str(value).strip())
     if text.endswith("分"):
         text = text[:-1].strip()
@@ -112,9 +112,9 @@ def parse_decimal(value) -> tuple[Decimal | None, Problem | None]:
             return number, Problem("W202", f"数字“{show(value)}”带了“分”字，已按 {number} 读取",
                                    f"只写数字即可：{number}", WARNING)
         return number, None
-    hint = "只写阿拉伯数字，例如 -2 或 0.5"
+    hint = "只写阿拉伯数字，例如 2 或 0.5"
     if text and all(ch in _CHINESE_NUMBERS or ch in "负分" for ch in text):
-        hint = "请用阿拉伯数字，例如“两分”写作 2，扣分写作负数 -2"
+        hint = "请用阿拉伯数字，例如“两分”写作 2（分值写正数，加分还是扣分由项目决定）"
     return None, Problem("E206", f"“{show(value)}”不是数字", hint)
 
 

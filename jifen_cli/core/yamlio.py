@@ -423,6 +423,17 @@ def locate_in_text(text: str, path: tuple) -> tuple[int, int] | None:
     return _mark(node)
 
 
+def _compose_for_locating(text: str):
+    """The node tree of ``text``, or of its full-width-colon repair when only that parses
+    (W102: the repair keeps every line where it was), or None."""
+    for candidate in (text, _fix_fullwidth_colons(text)[0]):
+        try:
+            return _compose(candidate)
+        except (yaml.YAMLError, YamlProblem, RecursionError):
+            continue
+    return None
+
+
 def resolve_locations(root: Path, diags: list[Diagnostic], texts: dict[str, str] | None = None):
     """Fill line/column of diagnostics that only carry a keypath (in place).
 
@@ -441,10 +452,7 @@ def resolve_locations(root: Path, diags: list[Diagnostic], texts: dict[str, str]
             text, _ = read_text(path, rel)
             if text is None:
                 continue
-        try:
-            node = _compose(text)
-        except Exception:
-            continue
+        node = _compose_for_locating(text)
         if node is None:
             continue
         for d in group:

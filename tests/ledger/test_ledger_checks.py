@@ -228,6 +228,16 @@ def test_pending_entry_for_exempt_member_is_fine(tmp_path):
     assert errors(diags) == []
 
 
+def test_voided_entry_for_exempt_member_is_fine(tmp_path):
+    # an entry recorded by mistake for an exempt member, then voided by a new entry
+    # (entries are never deleted): once voided it no longer counts, so no E404
+    text = entries("id: 2019-05-001\ndate: 2019-05-10\nmember: M004\nitem: absent",
+                   "id: 2019-05-002\ndate: 2019-05-10\nmember: M004\nitem: absent\n"
+                   "status: void\ncorrects: 2019-05-001\nnote: 误记，作废")
+    _, diags = check(make_branch(tmp_path, {EV: text}))
+    assert errors(diags) == []
+
+
 def test_left_before_joined(tmp_path):
     text = MEMBERS.replace("left: 2019-06-30", "left: 2019-06-30\n    joined: 2019-07-01")
     d = one(tmp_path, {"members.yaml": text,

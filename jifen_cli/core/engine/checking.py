@@ -97,7 +97,7 @@ def _check_evaluation(scheme: Scheme, ev) -> list[Diagnostic]:
     sections = [s for s in scheme.sections if s.kind == EVALUATION]
     if not sections:
         return []
-    out = []
+    out = _check_evaluation_period(sections[0].evaluation.periods, ev)
     spec = sections[0].evaluation
     if spec.method == "votes":
         if not ev.votes:
@@ -124,3 +124,22 @@ def _check_evaluation(scheme: Scheme, ev) -> list[Diagnostic]:
     elif sections[0].full is not None and not 0 <= ev.score <= sections[0].full:
         out.append(diag("E605", f"评议分 {ev.score} 超出 0—{sections[0].full}", ev.loc, "score"))
     return out
+
+
+#: the evaluation ``period`` values allowed by the section's ``periods`` (RULES.md §8.3a)
+_EVALUATION_PERIODS = {"year": (None,), "half": ("H1", "H2"), "quarter": ("Q1", "Q2", "Q3", "Q4")}
+_PERIODS_ZH = {"year": "一年一次", "half": "每半年一次", "quarter": "每季度一次"}
+
+
+def _check_evaluation_period(periods: str, ev) -> list[Diagnostic]:
+    allowed = _EVALUATION_PERIODS.get(periods, (None,))
+    if ev.period in allowed:
+        return []
+    if ev.period is None:
+        return [diag("E605", f"本方案民主评议{_PERIODS_ZH[periods]}，评议记录须写 period", ev.loc,
+                     hint="可写：" + "、".join(allowed))]
+    if allowed == (None,):
+        return [diag("E605", f"本方案民主评议一年一次，评议记录不应写 period: {ev.period}", ev.loc, "period",
+                     hint="删去 period，每名党员每年一条评议记录")]
+    return [diag("E605", f"本方案民主评议{_PERIODS_ZH[periods]}，period 不能是 {ev.period}", ev.loc, "period",
+                 hint="可写：" + "、".join(allowed))]
