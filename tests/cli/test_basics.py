@@ -73,10 +73,25 @@ def test_branch_from_env_and_per_command_option(run_jifen, sample_dir):
     assert by_env.stdout == by_global.stdout == by_command.stdout == by_cwd.stdout
 
 
+#: the scheme labels of DOMAIN.md's table ("The schemes in the seeds")
+DOMAIN_LABELS = ("xingshi sdtbu yimeng county vanguard wudaitou zhengbu company60 quarterly handan "
+                 "guangrong fuxing soe orgdept village township jiguan tenstar school abscore").split()
+
+
 def test_presets_lists_every_scheme_label(run_jifen):
     r = run_jifen("presets")
     assert r.returncode == 0
-    assert "xingshi" in r.stdout and "种子" in r.stdout
+    listed = {line.split()[0] for line in r.stdout.splitlines()[2:] if line.strip()}
+    assert listed == set(DOMAIN_LABELS)
+    assert r.stdout.count("种子") == len(DOMAIN_LABELS)
+
+
+def test_every_preset_starts_a_branch_that_passes_check(run_jifen, tmp_path):
+    for label in DOMAIN_LABELS:
+        target = tmp_path / label
+        assert run_jifen("init", target, "--preset", label, "--from", "2019-01-01").returncode == 0, label
+        r = run_jifen("-C", target, "check")
+        assert r.returncode == 0, (label, r.stdout, r.stderr)
 
 
 def test_plain_jifen_shows_the_help_and_exits_0(run_jifen):
