@@ -204,3 +204,39 @@ def test_outcomes_for_low_rank_and_unqualified(result):
     # 五、(二) 排名靠前 (top 20% = 1: M1) → 优先作为评先评优的推荐对象
     assert "评先评优的推荐对象" in outcomes(result, "M1")
     assert "评先评优的推荐对象" not in outcomes(result, "M2")
+
+
+# ---- audit additions: band bounds and the 1-20 / 1-31 deadlines --------------------------
+
+def test_band_bounds_inclusive():
+    members = [member("J1", "子"), member("J2", "丑"), member("J3", "寅")]
+    b = Book()
+    # J1: everything done; 品行1 verified report 10 (支部自定 1—10) → base 80 − 10 = 70; duty 20 → 90
+    _complete(b, "J1")
+    b.add("J1", "virtue_report", 4, points=10)
+    # J2: as J1, plus 5 mistakes (工作1: 5 × 2 = 10, loses at most its 8) and one unkept commitment
+    #     (工作2: −2) → duty 20 − 8 − 2 = 10 → 70 + 10 = 80
+    _complete(b, "J2")
+    b.add("J2", "virtue_report", 4, points=10)
+    b.add("J2", "work_error", 5, times=5)
+    b.add("J2", "promise_unkept", 11)
+    # J3: as J2 but only 23 training hours (政治2: 少 1 学时扣 0.5) → 80 − 0.5 = 79.5
+    _complete(b, "J3", hours=23)
+    b.add("J3", "virtue_report", 4, points=10)
+    b.add("J3", "work_error", 5, times=5)
+    b.add("J3", "promise_unkept", 11)
+    res = year_result(members, b)
+    assert [row(res, m).total for m in ("J1", "J2", "J3")] == [D(90), D(80), D("79.5")]
+    # 五、(一) 90 分（含 90 分）以上且排名靠前 (top 20%, rounded up: 3 × 20% = 0.6 → 1; J1 is first)
+    assert res.member("J1").grade("等次") == "优秀"
+    # 五、(一) 90 分—80 分（含 80 分）→ 合格
+    assert res.member("J2").grade("等次") == "合格"
+    # 五、(一) 低于基础分 80 分 → 不合格 (79.5 < 80)
+    assert res.member("J3").grade("等次") == "不合格"
+
+
+def test_deadlines_are_in_the_schedule():
+    scheme, _ = compile_rules(_raw_rules(), f"rules/{LABEL}.yaml")
+    # 四、(四) 每年 1 月 20 日前计算，1 月 31 日前报机关党委备案
+    assert scheme.schedule["compute_by"] == "01-20"
+    assert scheme.schedule["file_by"] == "01-31"

@@ -195,3 +195,32 @@ def test_unqualified_outcomes_and_two_years(result):
     # Q6: first year 不合格 → talk only
     assert "诫勉谈话" in _outcomes(result, "Q6") and "组织处理" not in _outcomes(result, "Q6")
     assert result.member("Q1").outcomes == []
+
+
+# ---- audit addition: bounds of 年终评定 3 on quarter-averaged scores ------------------------
+
+def test_band_bounds_on_averaged_scores():
+    ids = ("R90", "R8975", "R60", "R5975", "F1", "F2", "F3")
+    members = [member(m) for m in ids]
+    b = Book()
+    b.add("R90", "perf_short", 2, points=24)      # performance (16 + 40 + 40 + 40) / 4 = 34
+    b.add("R8975", "perf_short", 2, points=25)    # (15 + 40 + 40 + 40) / 4 = 33.75
+    for who in ("R60", "R5975"):
+        for m in (2, 5, 8, 11):
+            b.add(who, "perf_short", m, points=30)   # 10 every quarter → 10
+        b.add(who, "promise_none", 12)               # 承诺事项分 0 (支部自定)
+    b.add("R5975", "duty_short", 3, points=1)     # basic (49 + 50 + 50 + 50) / 4 = 49.75
+    for who in ("F1", "F2", "F3"):
+        b.add(who, "perf_short", 2, points=20)    # (20 + 40 + 40 + 40) / 4 = 35
+    evals = [band(YEAR, "R90", "优秀"), band(YEAR, "R8975", "优秀"), band(YEAR, "R60", "差"),
+             band(YEAR, "R5975", "差")] + [band(YEAR, f, "一般") for f in ("F1", "F2", "F3")]
+    res = year_result(branch(members, b, evals))
+    # 年终评定 2: R90 50 + 34 + 3 + 3 = 90; R8975 50 + 33.75 + 3 + 3 = 89.75; R60 50 + 10 + 0 + 0 = 60;
+    # R5975 49.75 + 10 = 59.75; F 50 + 35 + 3 + 1 = 89
+    assert [_row(res, m).total for m in ids] == [
+        D(90), D("89.75"), D(60), D("59.75"), D(89), D(89), D(89)]
+    g = {m: res.member(m).grade("等次") for m in ids}
+    # 年终评定 3: 90 分以上 (含 90) 优秀, 15 % × 7 = 1.05 → 1 place; 80—89 良好 (89.75 too);
+    # 60—79 合格 (60 included); 60 分以下 不合格
+    assert g == {"R90": "优秀", "R8975": "良好", "R60": "合格", "R5975": "不合格",
+                 "F1": "良好", "F2": "良好", "F3": "良好"}

@@ -195,3 +195,56 @@ def test_outcomes(result):
     # 三星级, nothing to do
     assert result.member("S6").outcomes == []
     assert result.member("S2").outcomes == []
+
+
+# ---- audit addition: activists neither take nor count towards the 20 % five-star places ----
+
+def test_activists_outside_the_member_quota():
+    members = [member(f"P{i}", f"党员{i}") for i in range(1, 10)]
+    members.append(member("A1", "积极分子甲", status="积极分子"))
+    b = Book()
+    # 二(二) (支部自定 values): P1 10 + 10 + 5 = 25 → 70 + 25 = 95; P2 10 + 10 + 2 = 22 → 92
+    b.add("P1", "center_work", 3, points=10)
+    b.add("P1", "reform", 4, points=10)
+    b.add("P1", "stability", 5, points=5)
+    b.add("P2", "center_work", 3, points=10)
+    b.add("P2", "reform", 4, points=10)
+    b.add("P2", "stability", 5, points=2)
+    # A1 (入党积极分子, 一(三) 参照管理): 10 + 10 + 10 = 30 → 100, the top score in the branch
+    b.add("A1", "center_work", 3, points=10)
+    b.add("A1", "reform", 4, points=10)
+    b.add("A1", "stability", 5, points=10)
+    res = year_result(branch(members, b))
+    assert [_row(res, m).total for m in ("A1", "P1", "P2", "P3")] == [D(100), D(95), D(92), D(70)]
+    # 四(二) 五星级 ≤ 本支部党员总数的 20%: 9 党员 × 20% = 1.8 → 1 (the activist is not a 党员:
+    # counting him would give 10 × 20% = 2 places, and his 100 would take one of them)
+    assert res.member("P1").grade("星级") == "五星级"
+    assert res.member("P2").grade("星级") == "四星级"
+    assert "名额" in res.member("P2").grades["星级"].reason
+    # 一(三) the activist is starred the same way on his own table, without taking a member's place
+    assert res.member("A1").grade("积极分子星级") == "五星级"
+    assert res.member("A1").grade("星级") is None
+    assert res.member("P3").grade("星级") == "三星级"
+
+
+def test_probationary_and_activist_outcomes():
+    members = [member("P1", "预备甲", status="预备"), member("A1", "积极分子乙", status="积极分子"),
+               member("A2", "积极分子丙", status="积极分子")]
+    b = Book()
+    # P1: 70 + 10 + 5 = 85 → 四星级 (支部自定 80—90)
+    b.add("P1", "center_work", 3, points=10)
+    b.add("P1", "reform", 4, points=5)
+    # A1: 70 + 10 = 80 → 四星级; A2: 二(一) 组织生活 20 − 3 × 5 = 5 → 70 − 15 = 55 → 一星级
+    b.add("A1", "center_work", 3, points=10)
+    b.add("A2", "absent", 3, times=3)
+    res = year_result(branch(members, b))
+    assert [_row(res, m).total for m in ("P1", "A1", "A2")] == [D(85), D(80), D(55)]
+    assert res.member("P1").grade("星级") == "四星级"
+    assert res.member("A1").grade("积极分子星级") == "四星级"
+    assert res.member("A2").grade("积极分子星级") == "一星级"
+    # 四(三) 预备党员星级评定较高 → 按期转正; 积极分子较高 → 优先接收为预备党员;
+    # 积极分子较低 → 谈话诫勉、限期整改 (not the 党员's 警示谈话)
+    assert "按期转正" in _outcomes(res, "P1")
+    assert "优先接收为预备党员" in _outcomes(res, "A1")
+    a2 = _outcomes(res, "A2")
+    assert "谈话诫勉" in a2 and "警示谈话" not in a2

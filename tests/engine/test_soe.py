@@ -82,3 +82,43 @@ def test_no_grades_in_this_scheme():
     result = engine.year_result(build(), YEAR)
     assert result.scales == []
     assert all(m.grades == {} for m in result.members)
+
+
+# ---- audit addition: “3 分及以上” includes 3; 第十一条(五) 其他扣分 (> 5 分, 议定) also carries liability ----
+
+def test_liability_thresholds_inclusive_and_other_deduction():
+    members = [
+        member("s1", "书记甲", posts=["书记"], group="g1"),
+        member("gl", "组长乙", posts=["党小组长"], group="g1"),
+        member("f", "分管丙", posts=["分管领导"], group="g3"),
+        member("c", "联系丁", posts=["联系点领导"], group="g3"),
+        member("m3", "党员庚", group="g1"),
+        member("m4", "党员辛", group="g1"),
+    ]
+    entries = [
+        entry("2019-03-10", "m3", "duty_fail"),                 # 3 (支部自定), no post, first time
+        entry("2019-04-10", "m4", "other_deduct", points=8),    # 第十一条(五) 议定 8 (> 5)
+    ]
+    led = ledger("soe", members, entries)
+    assert engine.check_rules(led) == []
+    t = engine.score(led, YEAR)
+    # 第十一条(一): m3 100 − 3 = 97; m4 100 − 8 = 92
+    assert t.row("m3").total == D("97")
+    assert t.row("m4").total == D("92")
+    # 第十一条(四) “扣除 3 分及以上” → 3 counts: group leader 3 × 10 % = 0.3; m4's 8: 8 × 10 % = 0.8
+    # → gl 100 − 1.1 = 98.9; the secretary is not charged (g1 has a 党小组长)
+    assert t.row("gl").total == D("98.9")
+    assert t.row("s1").total == D("100")
+    # “5 分及以上”: only m4's 8 → 分管领导 8 × 20 % = 1.6, 联系点领导 8 × 10 % = 0.8
+    assert t.row("f").total == D("98.4")
+    assert t.row("c").total == D("99.2")
+
+
+def test_exempt_member_left_out():
+    # 第四条：借调、退休及长期生病等原因无法正常参加党组织生活的党员，可不列入积分管理范围
+    members = [member("m1", "党员戊", group="g1"), member("r1", "退休壬", exempt="2019-01-05")]
+    led = ledger("soe", members, [entry("2019-03-10", "r1", "duty_fail")])
+    result = engine.year_result(led, YEAR)
+    assert result.member("r1") is None
+    assert "r1" in [x.member for x in result.table.excluded]
+    assert result.member("m1").row.total == D("100")

@@ -200,3 +200,34 @@ def test_exempt_member_left_out(result):
     # 二、年老体弱、生活不能自理的，经审批可不参加积分制管理
     assert result.member("E1") is None
     assert "E1" in [x.member for x in result.table.excluded]
+
+
+# ---- audit addition: the bounds of 六、(一) and 六、(三) ------------------------------------
+
+def test_band_and_disposal_bounds():
+    members = [member("T90", "子", "b"), member("T895", "丑", "b"), member("T60", "寅", "b"),
+               member("T50", "卯", "b")]
+    b = Book()
+    b.add("T90", "org_absent", 3, times=5)        # 70 − 5 × 2 = 60
+    b.add("T895", "org_absent", 3, times=3)       # 70 − 6 − 3 = 61
+    b.add("T895", "task_refused", 4)
+    b.add("T60", "org_absent", 3, times=8)        # 70 − 16 = 54
+    b.add("T50", "org_absent", 3, times=13)       # 70 − 26 = 44
+    evaluations = [
+        votes(YEAR, "T90", **{G: {"好": 10}}),              # 100 × 30% = 30
+        votes(YEAR, "T895", **{G: {"好": 3, "一般": 1}}),   # (300 + 80) ÷ 4 = 95 × 30% = 28.5
+        votes(YEAR, "T60", **{G: {"差": 10}}),              # 20 × 30% = 6
+        votes(YEAR, "T50", **{G: {"差": 10}}),              # 6
+    ]
+    res = year_result(members, b, evaluations)
+    # 四、(一) basic = daily + evaluation × 30%: 60 + 30 = 90; 61 + 28.5 = 89.5; 54 + 6 = 60; 44 + 6 = 50
+    assert [row(res, m).total for m in ("T90", "T895", "T60", "T50")] == [D(90), D("89.5"), D(60), D(50)]
+    # 六、(一) 90 分以上为“好” (90 included); 70—89 (含 89) “一般” (89.5 kept with 一般); 69 (含) 以下 “差”
+    assert [res.member(m).grade("等次") for m in ("T90", "T895", "T60", "T50")] == ["好", "一般", "差", "差"]
+    # 六、(三) 低于 60 分（不含 60 分）: 60 is not below → no 不合格 procedure, still 关怀帮扶
+    t60 = outcomes(res, "T60")
+    assert "约谈" in t60
+    assert "启动不合格党员处置程序" not in t60 and "关怀帮扶" not in t60 and "除名" not in t60
+    # 低于 50 分（含 50 分）可除名: 50 is included
+    t50 = outcomes(res, "T50")
+    assert "启动不合格党员处置程序" in t50 and "除名" in t50 and "关怀帮扶" in t50

@@ -136,3 +136,48 @@ def test_two_years_from_ledger_not_history():
     led.entries += [entry("2018-02-01", "v6", "admin_detention"), entry("2018-03-01", "v6", "admin_fine")]
     result = engine.year_result(led, YEAR)
     assert result.member("v6").grade("等次") == "不合格党员"
+
+
+# ---- audit additions: bounds of 五、, administrative penalties, probationary two years ------
+
+def test_bounds_admin_penalty_and_probationary_two_years():
+    members = [member(m) for m in ("b1", "b2", "b3", "b4", "b5")] + [member("p1", status="预备")]
+    entries = []
+    for mid in ("b1", "b2", "b3", "b4", "b5", "p1"):
+        entries += educated(mid)
+    entries += [
+        # b1: 信念(2) 情节轻微 −5 → base 75 (exactly 五、“不低于 75 分”); bonus 15 → 90 (“90 分以上”)
+        entry("2019-02-01", "b1", "rumor_minor"),
+        entry("2019-04-01", "b1", "bonus_award", points=15),
+        # b2: −5 and 纪律(1) 请假 −1 → base 74 < 75; bonus 20 → 94 ≥ 90 but not 先锋
+        entry("2019-02-01", "b2", "rumor_minor"),
+        entry("2019-03-01", "b2", "leave"),
+        entry("2019-04-01", "b2", "bonus_award", points=20),
+        # b3: 三(三)7 违法行为受到警告处罚 −5 → 75: an administrative penalty costs points only;
+        #     五、 forces 警示 only for the party sanctions 警告/严重警告/撤销党内职务
+        entry("2019-05-01", "b3", "admin_warning"),
+        # b4: 三(三)2 非组织活动 4 × 5 = 20, 4 提前离场 −1 → 80 − 21 = 59; bonus 0.5 → 59.5 < 60
+        entry("2019-02-01", "b4", "disunity", times=4),
+        entry("2019-03-01", "b4", "leave_early"),
+        entry("2019-04-01", "b4", "bonus_award", points="0.5"),
+        # b5: 4 × 5 = 20 → exactly 60
+        entry("2019-02-01", "b5", "disunity", times=4),
+        # p1 (预备): 5 × 5 = 25 → 55
+        entry("2019-02-01", "p1", "disunity", times=5),
+    ]
+    res = engine.year_result(ledger("vanguard", members, entries, history={2018: {"p1": "警示党员"}}), YEAR)
+    t = totals(res)
+    assert [t[m] for m in ("b1", "b2", "b3", "b4", "b5", "p1")] == [
+        D("90"), D("94"), D("75"), D("59.5"), D("60"), D("55")]
+    g = {m.member: m.grade("等次") for m in res.members}
+    # 五、90 分以上、基本指数分不低于 75 分 (both bounds inclusive); 20 % × 6 = 1.2 → 1 place, b1 the only candidate
+    assert g["b1"] == "先锋党员"
+    assert g["b2"] == "合格党员"          # base 74 < 75
+    assert g["b3"] == "合格党员"          # 60—89, no forced grade for an administrative penalty
+    assert g["b4"] == "警示党员"          # 60 分以下
+    assert g["b5"] == "合格党员"          # 60—89 includes 60
+    # 五、预备党员 连续两年被确定为“警示等次”的，取消预备党员资格 (2018 警示 in history, 2019 55 → 警示);
+    # and 连续两年综合评价为警示党员的为不合格党员
+    p1 = res.member("p1")
+    assert any("取消预备党员资格" in o for o in p1.outcomes)
+    assert p1.grade("等次") == "不合格党员"

@@ -100,3 +100,36 @@ def test_grades_quota(result):
     assert "名额" in result.member("w2").grades["等次"].reason
     # 60 分以下 → 诫勉谈话
     assert any("诫勉谈话" in o for o in result.member("w5").outcomes)
+
+
+# ---- audit addition: the bounds of the grades (80 含, 60 含, 60 以下不含 60) ----------------
+
+def test_grade_bounds():
+    members = [member(m) for m in ("x80", "x75", "x70", "x60", "x59")]
+    entries = [
+        entry("2019-02-01", "x80", "law_deduct", points=16),   # 一、daily 80 − 16 = 64
+        entry("2019-02-01", "x75", "law_deduct", points=17),   # 63
+        entry("2019-02-01", "x70", "law_deduct", points=20),   # 60 (带头遵纪守法 20 used up)
+        entry("2019-03-01", "x70", "study_deduct", points=2),  # 58
+        entry("2019-02-01", "x60", "law_deduct", points=20),   # 60
+        entry("2019-03-01", "x60", "study_deduct", points=12), # 48
+        entry("2019-02-01", "x59", "law_deduct", points=20),   # 60
+        entry("2019-03-01", "x59", "study_deduct", points=13), # 47
+    ]
+    evaluations = [
+        votes(YEAR, "x80", 全体={"一般": 10}),   # 二、(10 × 0.8) ÷ 10 × 100 = 80 → × 20% = 16
+        votes(YEAR, "x75", 全体={"差": 10}),     # 10 × 0.6 ÷ 10 × 100 = 60 → × 20% = 12
+        votes(YEAR, "x70", 全体={"差": 10}),     # 12
+        votes(YEAR, "x60", 全体={"差": 10}),     # 12
+        votes(YEAR, "x59", 全体={"差": 10}),     # 12
+    ]
+    res = engine.year_result(ledger("wudaitou", members, entries, evaluations), YEAR)
+    # (五) daily + bonus − deduct + evaluation × 20%: 64 + 16 = 80; 63 + 12 = 75; 58 + 12 = 70;
+    # 48 + 12 = 60; 47 + 12 = 59
+    assert [m.row.total for m in res.members] == [D(80), D(75), D(70), D(60), D(59)]
+    g = {m.member: m.grade("等次") for m in res.members}
+    # 80 分（含 80 分）以上且排名靠前 (20 % × 5 = 1 place, 支部自定) → 优秀; 60—80 → 合格;
+    # 60 分以下（不含 60）→ 不合格 and 诫勉谈话
+    assert g == {"x80": "优秀", "x75": "合格", "x70": "合格", "x60": "合格", "x59": "不合格"}
+    assert any("诫勉谈话" in o for o in res.member("x59").outcomes)
+    assert res.member("x60").outcomes == []
