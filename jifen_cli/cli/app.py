@@ -6,6 +6,7 @@ core library and print.  Heavy imports (jinja2, openpyxl) happen inside commands
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -16,6 +17,9 @@ from jifen_cli import __version__
 from jifen_cli.core.diagnostics import (EXIT_CANNOT_RUN, EXIT_OK, EXIT_PROBLEMS, Diagnostic,
                                         JifenError, inert)
 from typer.core import TyperGroup
+
+#: gc.set_threshold for a jifen process (see main)
+_GC_THRESHOLD = (100_000, 50, 50)
 
 HELP = """jifen —— 党员积分管理工具（积分记录、月度公示、年度评定）。
 
@@ -243,6 +247,10 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: runs the app, turning every failure into a Chinese message and an
     exit code (a traceback only with --debug)."""
     _safe_streams()
+    # jifen builds large, long-lived heaps (ledgers of 10^5 entries) and creates few cycles:
+    # the default threshold (700) re-scans them over and over (~20 % of a big command's CPU,
+    # docs/PERFORMANCE.md).  Collections still happen, just less often.
+    gc.set_threshold(_GC_THRESHOLD[0], *_GC_THRESHOLD[1:])
     args = list(argv if argv is not None else sys.argv[1:])
     debug = "--debug" in args or os.environ.get("JIFEN_DEBUG")
     if not args:  # plain `jifen` is a request for the help, not a mistake

@@ -77,4 +77,18 @@ def register(app: typer.Typer) -> None:
         typer.echo(f"检查通过：{inert(ledger.settings.name)}，党员 {len(ledger.members)} 名，"
                    f"积分条目 {len(ledger.entries)} 条，评议结果 {len(ledger.evaluations)} 条"
                    + (f"（{n_warn} 个警告）" if n_warn else "") + "。")
+        _note_no_git(root)
         raise typer.Exit(EXIT_OK)
+
+
+def _note_no_git(root: Path) -> None:
+    """A branch that is no git repository passes check, but jifen add / publish will
+    refuse it (E703): say so now, not at the first entry."""
+    from jifen_cli.core import git
+
+    if git.is_repo(root):
+        return
+    typer.echo("注意：支部目录不是 git 仓库，修改记录和公示无法留痕，jifen add、publish 等记分命令"
+               "会拒绝运行（E703）。", err=True)
+    typer.echo("提示：在支部目录中运行：git init && git add -A && git commit -m \"jifen: 初始化台账\"",
+               err=True)

@@ -93,9 +93,15 @@ DateOption = typer.Option(None, "--date", help="公示日期 YYYY-MM-DD（默认
 
 
 # --------------------------------------------------------------------------- helpers
+def _today() -> date:
+    from jifen_cli.core.writer import today
+
+    return today()
+
+
 def _parse_date(text: str | None) -> date:
     if not text:
-        return date.today()
+        return _today()  # the same default as jifen publish (JIFEN_TODAY when set)
     from jifen_cli.core.values import parse_date
 
     value, problem = parse_date(text)
@@ -188,7 +194,7 @@ def register(app: typer.Typer) -> None:
         fmt = _check_format(fmt)
 
         def build(ledger):
-            y = year or ledger.latest_year() or date.today().year
+            y = year or ledger.latest_year() or _today().year
             return render_card(ledger, member, y, fmt)
 
         emit(with_ledger(branch, as_of, build), output)

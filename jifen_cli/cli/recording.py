@@ -139,7 +139,7 @@ def _interactive() -> bool:
         return False
 
 
-def _need(value, label: str, option: str, default=None):
+def _need(value, label: str, option: str, default=None, hint: str | None = None):
     """A missing argument: asked for on a terminal, a clear failure in a script."""
     if value not in (None, ""):
         return value
@@ -148,7 +148,7 @@ def _need(value, label: str, option: str, default=None):
         if str(answer).strip():
             return str(answer).strip()
     raise JifenError(f"缺少{label}（{option}）", exit_code=EXIT_CANNOT_RUN,
-                     hint="在脚本中运行时请写全参数；用 --help 查看用法")
+                     hint=hint or "在脚本中运行时请写全参数；用 --help 查看用法")
 
 
 def _date(text, label: str = "日期") -> date:
@@ -185,7 +185,9 @@ def _recorder(root: Path, given: str | None) -> str:
             return ledger.settings.recorders[0]
     except JifenError:
         pass
-    return _need(None, "记录员姓名", "--by 或环境变量 JIFEN_RECORDER")
+    return _need(None, "记录员姓名", "--by 或环境变量 JIFEN_RECORDER",
+                 hint="在 branch.yaml 中填上记录员（例如 recorders: [张三]）并提交，"
+                      "或加 --by 姓名，或设置环境变量 JIFEN_RECORDER")
 
 
 def _report(result) -> None:
@@ -203,15 +205,58 @@ def _report(result) -> None:
         return
     typer.echo(f"{result.message.splitlines()[0]}")
     typer.echo(f"已写入 {'、'.join(ch.file for ch in result.changes)}，提交 {result.commit[:8]}。")
+    for d in result.warnings:
+        typer.echo(d.format(), err=True)
 
 
 def _write(root: Path, command: str, fn, **kw):
     from jifen_cli.core import writer
 
-    with writer.transaction(root, command):
-        result = fn(root, **kw)
+    try:
+        with writer.transaction(root, command):
+            result = fn(root, **kw)
+    except writer.Refused as exc:
+        _add_option_hint(exc)
+        raise
     _report(result)
+    if not result.dry_run:
+        _note_uncommitted(root, [ch.file for ch in result.changes])
     raise typer.Exit(EXIT_OK)
+
+
+#: the check's wording names the file's fields; on the command line they are options
+_OPTION_HINTS = {"E606": "命令行中用 --points 写分值，例如 --points 2",
+                 "E601": "该项目分值固定：去掉 --points；同一事项多次用 --times",
+                 "E602": "命令行中用 --quantity 写数量",
+                 "E603": "命令行中用 --level 写等级，写法见 jifen items"}
+
+
+def _add_option_hint(exc) -> None:
+    if exc.hint:
+        return
+    hints = [_OPTION_HINTS[d.code] for d in exc.diagnostics
+             if d.code in _OPTION_HINTS and "写入前已存在" not in d.message]
+    if hints:
+        exc.hint = "；".join(dict.fromkeys(hints))
+
+
+def _note_uncommitted(root: Path, written: list[str]) -> None:
+    """The commit holds only the files this command wrote.  Other ledger files with
+    uncommitted changes (a member just typed into members.yaml, say) are not in it, so
+    the history would name a member the committed roster lacks: say so."""
+    from jifen_cli.core import git
+    from jifen_cli.core.diagnostics import JifenError
+
+    try:
+        dirty = [p for p in git.dirty_paths(root, ["branch.yaml", "members.yaml", "history.yaml",
+                                                   "rules", "events", "evaluations", "objections"])
+                 if p not in written]
+    except JifenError:
+        return
+    if dirty:
+        shown = "、".join(dirty[:5]) + ("等" if len(dirty) > 5 else "")
+        typer.echo(f"注意：{shown} 有尚未提交的改动，本次提交不包含它们；台账的修改记录要完整，"
+                   "请尽快提交：git add -A && git commit -m \"说明改了什么\"", err=True)
 
 
 BranchOpt = typer.Option(None, "-C", "--branch", envvar="JIFEN_BRANCH",
@@ -246,6 +291,9 @@ def register(app: typer.Typer) -> None:
             member = _need(member, "党员（编号或姓名）", "第 1 个参数")
             item = _need(item, "积分项目代码", "第 2 个参数")
             day_ = _date(_need(day, "日期", "--date", default=writer.today().isoformat()))
+            if day_ > writer.today():  # 2091 for 2019: a slip of the keyboard, not a plan
+                typer.echo(f"注意：日期 {day_.isoformat()} 晚于今天（{writer.today().isoformat()}），"
+                           "请核对年份和月份；记错了可用 jifen void 编号 --reason 理由 作废", err=True)
             recorder = _recorder(root, by)
             _write(root, name, writer.new_entry, action=action, member=member, item=item, day=day_,
                    by=recorder, times=_decimal(times, "次数"), quantity=_decimal(quantity, "数量"),
@@ -285,7 +333,7 @@ def register(app: typer.Typer) -> None:
     @app.command("correct", help=CORRECT_HELP)
     def correct(
         entry_id: str = typer.Argument(None, metavar="条目编号", help="要更正的条目编号", show_default=False),
-        reason: str = typer.Option(None, "--reason", "-m", help="更正理由", show_default=False),
+        reason: str = typer.Option(None, "--reason", "--note", "-m", help="更正理由", show_default=False),
         member: str = typer.Option(None, "--member", help="改为哪名党员", show_default=False),
         item: str = typer.Option(None, "--item", help="改为哪个积分项目", show_default=False),
         day: str = typer.Option(None, "--date", "-d", help="改为哪天（同月内）", show_default=False),
@@ -333,7 +381,7 @@ def register(app: typer.Typer) -> None:
     def object_(
         entry_id: str = typer.Argument(None, metavar="条目编号", help="有异议的条目编号", show_default=False),
         member: str = typer.Option(None, "--by", help="提出异议的党员（编号或姓名）", show_default=False),
-        reason: str = typer.Option(None, "--reason", "-m", help="异议理由", show_default=False),
+        reason: str = typer.Option(None, "--reason", "--note", "-m", help="异议理由", show_default=False),
         day: str = typer.Option(None, "--date", "-d", help="提出日期（默认今天）", show_default=False),
         recorder: str = typer.Option(None, "--recorder", help="登记人（默认 JIFEN_RECORDER 或第一位记录员）",
                                      show_default=False),
@@ -353,7 +401,7 @@ def register(app: typer.Typer) -> None:
     def resolve(
         objection_id: str = typer.Argument(None, metavar="异议编号", help="异议编号，如 Y2019-001", show_default=False),
         upheld: bool = typer.Option(None, "--upheld/--dismissed", help="异议成立 / 不成立", show_default=False),
-        note: str = typer.Option("", "--note", "-m", help="处理结果说明"),
+        note: str = typer.Option("", "--note", "--reason", "-m", help="处理结果说明"),
         member: str = typer.Option(None, "--member", help="（成立时）改为哪名党员", show_default=False),
         item: str = typer.Option(None, "--item", help="（成立时）改为哪个积分项目", show_default=False),
         times: str = typer.Option(None, "--times", help="（成立时）次数", show_default=False),

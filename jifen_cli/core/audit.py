@@ -84,7 +84,7 @@ def _entries_of(text: str | bytes | None) -> dict[str, dict] | None:
     if text is None:
         return {}
     if isinstance(text, bytes):
-        text = text.decode("utf-8-sig", "replace")
+        text = _decode(text)
     data, diags = parse_text(text, "")
     if diags:
         return None
@@ -136,9 +136,20 @@ def _working_text(root: Path, rel: str, overrides: dict | None) -> str | None:
         return overrides[rel]
     path = root / rel
     try:
-        return path.read_bytes().decode("utf-8-sig", "replace")
+        return _decode(path.read_bytes())
     except FileNotFoundError:
         return None
+
+
+def _decode(raw: bytes) -> str:
+    """A month file's bytes as the loader reads them (UTF-8, GBK, UTF-16): a hand-saved
+    GBK file that a later jifen write stores as UTF-8 has not changed its entries."""
+    from .yamlio import decode
+
+    try:
+        return decode(raw)[0]
+    except UnicodeError:
+        return raw.decode("utf-8-sig", "replace")
 
 
 def _blame(root: Path, tag_name: str, rel: str, entry_id: str) -> list[git.Commit]:
@@ -370,7 +381,7 @@ def _records(text, key: str) -> dict[str, dict]:
     if text is None:
         return {}
     if isinstance(text, bytes):
-        text = text.decode("utf-8-sig", "replace")
+        text = _decode(text)
     data, diags = parse_text(text, "")
     if diags or not isinstance(data, dict):
         return {}
@@ -385,7 +396,12 @@ def _describe_change(kind: str, rid: str, a: dict | None, b: dict | None) -> str
     if b is None:
         return f"删除{noun} {rid}"
     keys = [k for k in dict.fromkeys(list(a) + list(b)) if a.get(k) != b.get(k)]
-    return f"修改{noun} {rid}：" + "，".join(f"{k} {a.get(k)!s} → {b.get(k)!s}" for k in keys)
+    return f"修改{noun} {rid}：" + "，".join(f"{k} {_shown(a.get(k))} → {_shown(b.get(k))}" for k in keys)
+
+
+def _shown(value) -> str:
+    """A field value in `jifen log`: a field that is not there is “（无）”, not “None”."""
+    return "（无）" if value is None or value == "" else str(value)
 
 
 def history(root: Path, *, entry_id: str | None = None, member: str | None = None,

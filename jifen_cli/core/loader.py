@@ -169,10 +169,88 @@ OBJECTION_FIELDS = {
 }
 
 
+# ---- fast path of read_record: the common value that needs no generic parse ----------
+# Each function returns exactly what its parser would return *with no problem*, or _SLOW
+# when it cannot be sure (then the parser itself runs and gives value and diagnostics).
+_SLOW = object()
+
+
+def _fast_text(v):
+    return v if type(v) is str else _SLOW
+
+
+def _fast_id(v):
+    # ASCII: the full-width translation and NFKC change nothing, only the strip matters
+    if type(v) is str and v.isascii():
+        s = v.strip()
+        if s:
+            return s
+    return _SLOW
+
+
+_DATES: dict[str, object] = {}  # "2019-01-15" → date (dates are immutable: safe to share)
+
+
+def _fast_date(v):
+    if type(v) is str:
+        got = _DATES.get(v)
+        if got is not None:
+            return got
+        if len(v) == 10 and v.isascii():
+            m = V._DATE.match(v)
+            if m:
+                try:
+                    day = V.date(int(m[1]), int(m[2]), int(m[3]))
+                except ValueError:
+                    return _SLOW
+                if len(_DATES) < 100_000:
+                    _DATES[v] = day
+                return day
+    return _SLOW
+
+
+def _fast_decimal(v):
+    if type(v) is int and -V.MAX_NUMBER < v < V.MAX_NUMBER:
+        return Decimal(v)
+    return _SLOW
+
+
+_FAST = {V.parse_text: _fast_text, V.parse_id: _fast_id, V.parse_date: _fast_date,
+         V.parse_decimal: _fast_decimal}
+_FAST_PATH = True  # tests switch it off to compare both paths
+_PLANS: dict[int, tuple[dict, list]] = {}
+
+
+def _plan(fields: dict[str, Field]) -> list:
+    """[(name, spec, fast parser or None)] for ``fields``, computed once per fields table."""
+    got = _PLANS.get(id(fields))
+    if got is None or got[0] is not fields:
+        got = (fields, [(name, spec, _FAST.get(spec.parse)) for name, spec in fields.items()])
+        _PLANS[id(fields)] = got
+    return got[1]
+
+
 def read_record(data, loc: Loc, fields: dict[str, Field], what: str,
                 diags: list[Diagnostic]) -> dict | None:
     """Validate one mapping against ``fields``; returns parsed values or None when the
     record is unusable.  Every problem is appended to ``diags``."""
+    if _FAST_PATH and type(data) is dict and data.keys() <= fields.keys():
+        out: dict = {}
+        for name, spec, fast in _plan(fields):
+            raw = data.get(name)
+            if raw is None:
+                if spec.required:
+                    break  # missing field: the full path reports it
+                out[name] = spec.default
+                continue
+            value = fast(raw) if fast is not None else _SLOW
+            if value is _SLOW:
+                value, problem = spec.parse(raw)
+                if problem is not None:
+                    break  # a diagnostic to report: the full path does it
+            out[name] = value
+        else:
+            return out
     if not isinstance(data, dict):
         diags.append(diag("E201", f"{what}应为键值（映射），实际是{V._describe(data)}", loc,
                           hint="每个字段一行，写作 键: 值"))

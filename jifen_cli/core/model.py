@@ -183,14 +183,18 @@ class Ledger:
     #: grades of years kept outside this ledger: {year: {member id: grade}}
     history: dict[int, dict[str, str]]
     _member_index: dict | None = field(default=None, init=False, repr=False, compare=False)
+    _member_count: int = field(default=-1, init=False, repr=False, compare=False)
 
     # ---- lookups -------------------------------------------------------------
     def member(self, member_id: str) -> Member | None:
         return self._members_by_id().get(member_id)
 
     def _members_by_id(self) -> dict[str, Member]:
-        if self._member_index is None or len(self._member_index) != len(self.members):
+        # rebuilt when members were added or removed (not on every call when two members
+        # share an id and the index is therefore shorter than the list)
+        if self._member_index is None or self._member_count != len(self.members):
             self._member_index = {m.id: m for m in self.members}
+            self._member_count = len(self.members)
         return self._member_index
 
     def rules_file_for(self, day: date) -> RuleRef | None:

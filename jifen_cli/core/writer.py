@@ -38,7 +38,8 @@ from pathlib import Path
 
 from . import git
 from .lookup import describe_member, resolve_member  # noqa: F401  (one lookup for all commands)
-from .diagnostics import (EXIT_CANNOT_RUN, EXIT_PROBLEMS, Diagnostic, JifenError, has_errors)
+from .diagnostics import (EXIT_CANNOT_RUN, EXIT_PROBLEMS, WARNING, Diagnostic, JifenError,
+                          has_errors)
 
 #: env var: seconds to sleep between writing the temporary file and renaming it
 #: (used by the tests to kill a writer in the middle of a write)
@@ -222,7 +223,7 @@ def lock_for(root: Path, command: str = "") -> BranchLock:
 
 
 # ======================================================================= atomic write
-def atomic_write(path: Path, text: str) -> None:
+def atomic_write(path: Path, text: str | bytes) -> None:
     """Write ``text`` (UTF-8) to ``path`` via a temporary file in the same directory,
     fsync, then ``os.replace``.  The env var ``JIFEN_TEST_PAUSE_BEFORE_REPLACE`` makes it
     sleep between the two (for the kill-mid-write test)."""
@@ -232,7 +233,7 @@ def atomic_write(path: Path, text: str) -> None:
                                dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(text.encode("utf-8"))
+            fh.write(text if isinstance(text, bytes) else text.encode("utf-8"))
             fh.flush()
             os.fsync(fh.fileno())
         if path.exists():
@@ -482,11 +483,51 @@ class Refused(JifenError):
         super().__init__(message, diagnostics, exit_code=EXIT_PROBLEMS, hint=hint)
 
 
-def _read(path: Path) -> str | None:
+def _read(path: Path, rel: str | None = None) -> str | None:
+    """The text of a ledger file to be changed, decoded the way the loader decodes it
+    (UTF-8 with or without BOM, GBK/GB18030, UTF-16 — a file saved by Notepad or an old
+    WPS must not stop `jifen add`), with Windows line endings read as ``\n``.
+    :func:`commit_changes` writes UTF-8 and keeps the file's line endings."""
+    from .yamlio import decode
+
     try:
-        return path.read_bytes().decode("utf-8-sig")
+        raw = path.read_bytes()
     except FileNotFoundError:
         return None
+    try:
+        text, _ = decode(raw)
+    except UnicodeError:
+        raise JifenError(f"文件“{path.name}”的编码无法识别，无法写入", exit_code=EXIT_PROBLEMS,
+                         hint="用记事本“另存为”UTF-8 编码后再试（jifen check 会指出问题所在）") from None
+    text = text.replace("\r\n", "\n")
+    from .yamlio import _fix_fullwidth_colons, parse_text
+
+    _, diags = parse_text(text, rel or path.name)
+    errors = [d for d in diags if d.is_error]
+    if errors:  # a file the round-trip writer cannot read: refuse, as for any ledger error
+        raise Refused(f"{rel or path.name} 有语法错误，无法写入", errors,
+                      hint="先改正这个文件（jifen check 列出全部问题）并提交，再运行本命令")
+    if any(d.code == "W102" for d in diags):
+        # `date：2019-01-15` is read by check with a warning (W102); the round-trip writer
+        # needs real YAML, so those colons are written back as `: ` (same entries)
+        text = _fix_fullwidth_colons(text)[0]
+    return text
+
+
+def _disk_state(path: Path) -> tuple[bytes | None, bool, bool]:
+    """(raw bytes or None, uses Windows line endings, is not UTF-8) of a file before it
+    is replaced: the bytes to put back if the commit fails, the line ending to keep."""
+    from .yamlio import decode
+
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None, False, False
+    try:
+        _, note = decode(raw)
+    except UnicodeError:
+        note = "?"
+    return raw, b"\r\n" in raw, note is not None
 
 
 def _diag_key(d: Diagnostic):
@@ -546,20 +587,26 @@ def validate(root: Path, changes: list[Change]) -> tuple[list[Diagnostic], list[
 def commit_changes(root: Path, result: WriteResult, author: str) -> str:
     """Write ``result.changes`` atomically and commit them in one commit.  If the commit
     fails the files are put back as they were."""
-    written: list[Change] = []
+    written: list[tuple[Change, bytes | None]] = []
     try:
         for ch in result.changes:
-            atomic_write(root / ch.file, ch.new)
-            written.append(ch)
+            before, crlf, converted = _disk_state(root / ch.file)
+            text = ch.new.replace("\r\n", "\n")
+            atomic_write(root / ch.file, text.replace("\n", "\r\n") if crlf else text)
+            written.append((ch, before))
+            if converted:
+                result.warnings.append(Diagnostic(
+                    "W101", "文件原为 GBK/GB18030 或 UTF-16 编码，本次写入时已转存为 UTF-8", ch.file,
+                    hint="以后请用 UTF-8 编码保存（记事本“另存为”时选 UTF-8）", severity=WARNING))
         return git.commit_paths(root, [ch.file for ch in result.changes], result.message,
                                 author)
     except BaseException:
-        for ch in written:
+        for ch, before in written:
             with contextlib.suppress(OSError):
-                if ch.old is None:
+                if before is None:
                     (root / ch.file).unlink()
                 else:
-                    atomic_write(root / ch.file, ch.old)
+                    atomic_write(root / ch.file, before)
         with contextlib.suppress(JifenError):  # un-stage what `git add` staged
             git.run_git(root, "reset", "-q", "--", *[ch.file for ch in result.changes])
         raise
@@ -632,6 +679,11 @@ def finish(root: Path, result: WriteResult, author: str, dry_run: bool,
 # ====================================================================== the operations
 # Each operation loads the ledger under the lock, builds the new record(s), and hands
 # a WriteResult to :func:`finish`.  The CLI calls these inside :func:`transaction`.
+
+#: statuses in messages: the Chinese names FORMAT.md gives (status codes stay in files)
+_STATUS_ZH = {"confirmed": "已认定", "pending": "待认定", "rejected": "不予认定", "void": "作废"}
+_OBJECTION_ZH = {"open": "待处理", "upheld": "异议成立", "dismissed": "异议不成立"}
+
 
 def today() -> date:
     """Today, or ``JIFEN_TODAY`` (YYYY-MM-DD) when set (tests, back-dated data entry)."""
@@ -759,7 +811,7 @@ def entry_record(e) -> dict:
 
 def _entry_change(root: Path, ledger, record: dict) -> Change:
     rel = month_file(record["date"])
-    old = _read(root / rel)
+    old = _read(root / rel, rel)
     record["id"] = next_entry_id(old, record["date"], {e.id for e in ledger.entries})
     header = MONTH_HEADER.format(year=record["date"].year, month=record["date"].month)
     return Change(rel, old, append_record(old, "entries", record, ENTRY_KEYS, header))
@@ -823,7 +875,7 @@ def supersede_plan(root: Path, ledger, *, action: str, entry_id: str, by: str, r
     rec = entry_record(old)
     if action in ("confirm", "reject"):
         if old.status != "pending":
-            raise JifenError(f"条目 {old.id} 不是待认定的申报（状态：{old.status}）", exit_code=EXIT_PROBLEMS,
+            raise JifenError(f"条目 {old.id} 不是待认定的申报（状态：{_STATUS_ZH.get(old.status, old.status)}）", exit_code=EXIT_PROBLEMS,
                              hint="认定/不予认定只用于 jifen declare 记下的申报；更正请用 jifen correct")
     elif old.status in ("void", "rejected"):
         raise JifenError(f"条目 {old.id} 已作废或不予认定，不能再{'作废' if action == 'void' else '更正'}",
@@ -872,7 +924,7 @@ def new_objection(root: Path, *, entry_id: str, member: str, reason: str, by: st
     m = resolve_member(ledger, member)
     day = day or today()
     rel = objection_file(entry.date.year)
-    old = _read(root / rel)
+    old = _read(root / rel, rel)
     rec = {"entry": entry.id, "by": m.id, "date": day, "reason": reason, "status": "open"}
     rec = {"id": next_objection_id(old, entry.date.year, {o.id for o in ledger.objections}), **rec}
     new = append_record(old, "objections", rec, OBJECTION_KEYS,
@@ -895,9 +947,10 @@ def resolve_objection(root: Path, *, objection_id: str, upheld: bool, resolution
         raise JifenError(f"没有编号为“{objection_id}”的异议", exit_code=EXIT_PROBLEMS,
                          hint=("是不是 " + "、".join(near) + "？") if near else None)
     if ob.status != "open":
-        raise JifenError(f"异议 {ob.id} 已处理（{ob.status}）", exit_code=EXIT_PROBLEMS)
+        raise JifenError(f"异议 {ob.id} 已处理（{_OBJECTION_ZH.get(ob.status, ob.status)}）",
+                         exit_code=EXIT_PROBLEMS)
     status = "upheld" if upheld else "dismissed"
-    text = _read(root / ob.loc.file) or ""
+    text = _read(root / ob.loc.file, ob.loc.file) or ""
     fields = {"status": status, "entry": ob.entry}
     result_changes: list[Change] = []
     records: list[dict] = []

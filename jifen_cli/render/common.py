@@ -8,6 +8,7 @@ for them.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from datetime import date
@@ -311,8 +312,14 @@ class _WidthShim:
 
     @staticmethod
     def wcswidth(text: str) -> int:
-        return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
-                   for c in text)
+        if type(text) is str and text.isascii():
+            return len(text)  # every ASCII character is one column (never combining, never wide)
+        return sum(map(_char_width, text))
+
+
+@functools.lru_cache(maxsize=None)
+def _char_width(c: str) -> int:
+    return 0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
 
 
 #: a normal terminal's width: tables that can wrap their text are made to fit it
