@@ -34,7 +34,7 @@ HELP = """jifen —— 党员积分管理工具（积分记录、月度公示、
 \b
 常用：
   jifen check                 检查台账
-  jifen add 张三 absent_meeting --date 2019-01-15 --note "无故缺席支部党员大会"
+  jifen add 王立新 absent --date 2019-01-15 --note "无故缺席支部党员大会"
   jifen month 2019-01         生成 2019 年 1 月公示
   jifen year --grade          最近一年的年度积分、排名与等次
 """
@@ -197,6 +197,11 @@ def emit(content: str | bytes, output: Path | None) -> None:
     try:
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
         try:
+            # mkstemp makes the file private (0600); an output file is for everyone at
+            # the office PC, so give it the permissions an ordinary new file would get
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
             os.replace(tmp, target)
@@ -304,7 +309,9 @@ def _is_usage_error(exc: Exception) -> bool:
 def _report(exc: JifenError) -> None:
     if exc.diagnostics:
         print_diagnostics(exc.diagnostics)
-    typer.echo(f"错误：{inert(exc.message)}", err=True)
+    # a diagnostic that only repeats the message (no file to point at) is said once
+    if not any(d.file is None and d.message == exc.message for d in exc.diagnostics):
+        typer.echo(f"错误：{inert(exc.message)}", err=True)
     if exc.hint:
         typer.echo(f"提示：{inert(exc.hint)}", err=True)
 
@@ -329,9 +336,10 @@ _CLICK_WORDS = [
     ("Missing option", "缺少选项"),
     ("Invalid value for", "参数取值无效"),
     ("requires an argument", "需要一个值"),
-    ("Got unexpected extra argument", "多余的参数"),
     ("Got unexpected extra arguments", "多余的参数"),
+    ("Got unexpected extra argument", "多余的参数"),
     ("Did you mean", "是不是"),
+    ("Possible options:", "可用的选项："),
     ("Option ", "选项 "),
     ("Error: ", ""),
 ]

@@ -26,18 +26,18 @@ notice:
 
 MEMBERS_TEMPLATE = """\
 # 党员花名册。每名党员一段，编号一经使用不要改动。字段说明见 docs/FORMAT.md。
-# 类别（category）可选：{categories}
-# 示例：
-#   - id: M001
-#     name: 张三
-#     category: {first_category}
-#     status: 正式          # 正式 / 预备 / 积极分子
-#     posts: [支部书记]
-#     group: 第一党小组
-#     joined: 2010-07-01
-#     private:              # 隐私字段，任何输出中都不显示
-#       phone: "13800000000"
-members: []
+# 类别（category）：{categories}
+# 添加党员：照下面的示例写在 members: 下面（删去行首的 # 即可用），每人一段。
+members:
+#  - id: M001
+#    name: 张三
+#    category: {first_category}
+#    status: 正式          # 正式 / 预备 / 积极分子
+#    posts: [支部书记]
+#    group: 第一党小组
+#    joined: 2010-07-01
+#    private:              # 隐私字段，任何输出中都不显示
+#      phone: "13800000000"
 """
 
 
@@ -71,7 +71,8 @@ def create_branch(target: Path, preset: str = "xingshi", name: str = "某某党�
         "branch.yaml": BRANCH_TEMPLATE.format(name=_q(name), upper=_q(upper), start=start.isoformat(),
                                               preset=preset, days=objection_days),
         "members.yaml": MEMBERS_TEMPLATE.format(
-            categories="、".join(f"{code}（{title}）" for code, title in classes) or "见规则文件 classes",
+            categories=("可选 " + "、".join(f"{code}（{title}）" for code, title in classes)) if classes
+            else "本方案不分类别，可写任意代码（例如 ordinary）",
             first_category=classes[0][0] if classes else "ordinary"),
         f"rules/{preset}.yaml": rules,
         f"events/{start.year}/.gitkeep": "",
