@@ -60,7 +60,7 @@ class PointsBook:
         # and the year-end democratic evaluation are not part of it
         cut = replace(self.ledger, entries=[e for e in self.ledger.entries if e.date <= upto],
                       evaluations=[])
-        table = engine.score(cut, Period.of_year(upto.year))
+        table = engine.score(cut, Period.of_year(upto.year), horizon=upto)
         self.running_sections = [(code, name, kind) for code, name, kind in table.sections
                                  if kind in ENTRY_KINDS]
         out: dict[str, Decimal] = {}

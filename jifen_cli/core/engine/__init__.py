@@ -62,14 +62,12 @@ def scheme_for(ledger: Ledger, day_or_period) -> Scheme:
     return scheme
 
 
-def _calculator(ledger: Ledger, period: Period) -> Calculator:
-    return Calculator(ledger, scheme_for(ledger, period))
-
-
-def score(ledger: Ledger, period) -> ScoreTable:
-    """Member × section table for a month, quarter, half-year or year."""
+def score(ledger: Ledger, period, horizon: date | None = None) -> ScoreTable:
+    """Member × section table for a month, quarter, half-year or year.  ``horizon``: the
+    day the ledger is known up to (e.g. a notice's period end, for a year-to-date
+    score); rules on the absence of events then leave later months alone."""
     period = as_period(period)
-    return build_table(_calculator(ledger, period), period)
+    return build_table(Calculator(ledger, scheme_for(ledger, period), horizon), period)
 
 
 def rank(ledger: Ledger, period, by_class: bool = False) -> list[Ranked] | dict[str, list[Ranked]]:

@@ -53,9 +53,13 @@ class Calculator:
     """Scores members of one ledger under one scheme.  Caches per-unit work so that a
     year table, ranks and explain share it."""
 
-    def __init__(self, ledger: Ledger, scheme: Scheme):
+    def __init__(self, ledger: Ledger, scheme: Scheme, horizon: date | None = None):
         self.ledger = ledger
         self.scheme = scheme
+        #: the day the ledger is known up to (a notice's period end), or None for a
+        #: finished year: rules on the absence of events do not judge months not yet begun,
+        #: and yearly minimums are settled only once the year is over
+        self.horizon = horizon
         self._by_member: dict[str, list[Entry]] = {}
         for e in ledger.effective_entries():
             self._by_member.setdefault(e.member, []).append(e)
@@ -319,6 +323,8 @@ class Calculator:
                 last_day = min(member.left, year_end) if member.left else year_end
                 if unit.kind not in (self.scheme.period, YEAR) or not unit.contains(last_day):
                     continue  # settled once, in the member's last scoring unit of the year
+                if self.horizon is not None and self.horizon < last_day:
+                    continue  # the year is not over yet: nothing to settle
                 hit = self._minimum(member, rule, unit.year)
             else:
                 hit = self._consecutive(member, rule, unit)
@@ -346,8 +352,8 @@ class Calculator:
     def _consecutive(self, member, rule: Absence, unit: Period):
         run = 0
         for month in Period.of_year(unit.year).months():
-            if month.start > unit.end:
-                break
+            if month.start > unit.end or (self.horizon is not None and month.start > self.horizon):
+                break  # months not yet begun are not "months without"
             if not self.active_in(member, month):
                 run = 0
                 continue

@@ -1,0 +1,57 @@
+"""A year-to-date score (a monthly notice's running total) must not apply rules on the
+absence of events to months that have not happened yet (RULES.md §7)."""
+
+from datetime import date
+from decimal import Decimal as D
+
+from jifen_cli.core import engine
+
+from .helpers import entry, ledger, member
+
+RULES = """
+format: 1
+scheme: 缺项规则
+sections:
+  - code: daily
+    name: 日常
+    kind: base
+    full: 100
+    items:
+      - {code: org_life, name: 参加组织生活, points: 0}
+      - {code: dues, name: 按月交纳党费, points: 0}
+absence:
+  - {code: org_min, name: 组织生活不少于4次, kind: minimum, items: [org_life], measure: times,
+     min: 4, section: daily, points: 1}
+  - {code: no_dues, name: 连续3个月未交党费, kind: consecutive, months: 3, without: [dues],
+     section: daily, points: 10}
+total: {method: sum}
+"""
+
+
+def _daily(led, horizon=None):
+    return engine.score(led, 2019, horizon=horizon).row("a").sections["daily"]
+
+
+def test_yearly_minimum_waits_for_the_year_end():
+    # one org-life session, dues paid every month: the only absence is the minimum
+    entries = [entry("2019-01-10", "a", "org_life")] + [
+        entry(f"2019-{m:02d}-05", "a", "dues") for m in range(1, 13)]
+    led = ledger(RULES, [member("a")], entries)
+    # the finished year: 4 required, 1 held → 3 short × 1 = 3 → 100 − 3 = 97
+    assert _daily(led) == D("97")
+    # a January notice's running total: the year is not over, nothing to settle yet
+    assert _daily(led, horizon=date(2019, 1, 31)) == D("100")
+    # on the last day the year is over and the minimum is settled
+    assert _daily(led, horizon=date(2019, 12, 31)) == D("97")
+
+
+def test_consecutive_months_count_only_months_begun():
+    # four sessions (minimum met); dues paid in January only
+    entries = [entry(f"2019-0{m}-10", "a", "org_life") for m in (1, 2, 3, 4)] + [
+        entry("2019-01-05", "a", "dues")]
+    led = ledger(RULES, [member("a")], entries)
+    # by the end of February only one month without dues has passed: no deduction
+    assert _daily(led, horizon=date(2019, 2, 28)) == D("100")
+    # February, March, April without dues = 3 months running → −10 once: 100 − 10 = 90
+    assert _daily(led, horizon=date(2019, 4, 30)) == D("90")
+    assert _daily(led) == D("90")
