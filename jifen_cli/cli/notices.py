@@ -14,7 +14,7 @@ import typer
 
 from jifen_cli.cli.app import (AsOfOption, BranchOption, OutputOption, branch_dir, emit, fail,
                                load_for_report, with_ledger)
-from jifen_cli.core.diagnostics import EXIT_OK, EXIT_PROBLEMS
+from jifen_cli.core.diagnostics import EXIT_OK
 
 _COMMON = """
 \b

@@ -361,11 +361,12 @@ def register(app: typer.Typer) -> None:
         branch: Path = BranchOpt,
     ):
         from jifen_cli.core import writer
+        from jifen_cli.core.lookup import resolve_member
 
         root = _root(branch)
         ledger = writer.load(root)
         gone = ledger.superseded_ids()
-        only = writer.resolve_member(ledger, member).id if member else None
+        only = resolve_member(ledger, member).id if member else None
         rows = [e for e in ledger.entries if e.status == "pending" and e.id not in gone
                 and (only is None or e.member == only)]
         if not rows:
@@ -432,6 +433,7 @@ def register(app: typer.Typer) -> None:
         branch: Path = BranchOpt,
     ):
         from jifen_cli.core import audit, writer
+        from jifen_cli.core.lookup import resolve_member
 
         root = _root(branch)
         entry_id = member = name = None
@@ -442,7 +444,7 @@ def register(app: typer.Typer) -> None:
             elif re.match(r"^\d{4}-\d{2}-\d+$", target.strip()):
                 entry_id = writer.find_entry(ledger, target.strip()).id  # refuses with a hint
             else:
-                m = writer.resolve_member(ledger, target)
+                m = resolve_member(ledger, target)
                 member, name = m.id, m.name
                 if sum(1 for x in ledger.members if x.name == name) > 1:
                     name = None  # a shared name in a record cannot be told apart

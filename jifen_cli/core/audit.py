@@ -11,7 +11,6 @@ printed on the notice, which ``verify`` needs to reproduce it byte for byte.
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path

@@ -9,7 +9,7 @@ Messages and hints are Chinese; codes are stable and documented in docs/FORMAT.m
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 ERROR = "error"
 WARNING = "warning"
@@ -59,10 +59,6 @@ class Diagnostic:
     def is_error(self) -> bool:
         return self.severity == ERROR
 
-    def at(self, loc, *keys) -> "Diagnostic":
-        """A copy pointing at ``loc`` (a model Loc) and optional sub-keys."""
-        return replace(self, file=loc.file, path=tuple(loc.path) + keys)
-
     def format(self) -> str:
         """``file:line:column: CODE message（提示：hint）`` — one line, with any control
         characters from user text (names, keys, values) made inert (see :func:`inert`)."""
@@ -104,10 +100,6 @@ class JifenError(Exception):
         self.diagnostics = list(diagnostics or [])
         self.exit_code = exit_code
         self.hint = hint
-
-
-def has_errors(diags) -> bool:
-    return any(d.is_error for d in diags)
 
 
 #: the catalogue of codes: code → short Chinese title (docs/FORMAT.md explains each)

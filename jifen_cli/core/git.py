@@ -307,10 +307,6 @@ def tag(root: Path, name: str, message: str, rev: str = "HEAD") -> None:
     run_git(root, "tag", "-a", name, "-F", "-", rev, input=message.encode("utf-8"), env=env)
 
 
-def delete_tag(root: Path, name: str) -> None:
-    run_git(root, "tag", "-d", name, check=False)
-
-
 def list_tags(root: Path, pattern: str | None = None) -> list[str]:
     args = ["tag", "--list"]
     if pattern:

@@ -47,10 +47,6 @@ class Field:
     default: object = None
 
 
-def _any(value):
-    return value, None
-
-
 def _mapping_with(example: str):
     def parse(value):
         if value is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .diagnostics import EXIT_PROBLEMS, JifenError
-from .model import Entry, Ledger, Member
+from .model import Ledger, Member
 from .values import suggest
 
 
@@ -35,13 +35,3 @@ def resolve_member(ledger: Ledger, text: str) -> Member:
                 options.append(describe_member(m))
     hint = ("是不是：" + "；".join(options) + "？") if options else "用 jifen members 查看花名册"
     raise JifenError(f"花名册中没有“{key}”", exit_code=EXIT_PROBLEMS, hint=hint)
-
-
-def resolve_entry(ledger: Ledger, entry_id: str) -> Entry:
-    key = str(entry_id).strip()
-    for e in ledger.entries:
-        if e.id == key:
-            return e
-    near = suggest(key, [e.id for e in ledger.entries], 3)
-    raise JifenError(f"没有编号为“{key}”的积分条目", exit_code=EXIT_PROBLEMS,
-                     hint=("是不是 " + "、".join(near) + "？") if near else None)

@@ -136,6 +136,3 @@ class Period:
 
     def contains(self, day: date) -> bool:
         return self.start <= day <= self.end
-
-    def year_period(self) -> "Period":
-        return Period(self.year, YEAR, 1)

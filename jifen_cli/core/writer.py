@@ -37,9 +37,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from . import git
-from .lookup import describe_member, resolve_member  # noqa: F401  (one lookup for all commands)
-from .diagnostics import (EXIT_CANNOT_RUN, EXIT_PROBLEMS, WARNING, Diagnostic, JifenError,
-                          has_errors)
+from .lookup import resolve_member
+from .diagnostics import EXIT_CANNOT_RUN, EXIT_PROBLEMS, WARNING, Diagnostic, JifenError
 
 #: env var: seconds to sleep between writing the temporary file and renaming it
 #: (used by the tests to kill a writer in the middle of a write)
@@ -627,9 +626,7 @@ def _preload() -> None:
     other writers wait is spent on the write itself (measured: ~0.15 s of imports)."""
     import ruamel.yaml  # noqa: F401
 
-    from . import audit, checks, loader  # noqa: F401
-
-    checks.all_checks()  # imports the rules engine and the audit checks
+    from . import audit, checks, engine, loader  # noqa: F401
 
 
 def guard_clean(root: Path, files: list[str]) -> None:
@@ -970,4 +967,3 @@ def resolve_objection(root: Path, *, objection_id: str, upheld: bool, resolution
     msg = format_message("resolve", ob.id, fields, resolution)
     result = WriteResult("resolve", ob.id, result_changes, msg, records)
     return finish(root, result, by, dry_run)
-

@@ -412,17 +412,6 @@ def _same_key(node, key) -> bool:
     return node.value == str(key)
 
 
-def locate_in_text(text: str, path: tuple) -> tuple[int, int] | None:
-    try:
-        root = _compose(text)
-    except Exception:  # the file no longer parses: nothing to locate
-        return None
-    if root is None:
-        return None
-    node = _walk(root, tuple(path))
-    return _mark(node)
-
-
 def _compose_for_locating(text: str):
     """The node tree of ``text``, or of its full-width-colon repair when only that parses
     (W102: the repair keeps every line where it was), or None."""
@@ -432,6 +421,12 @@ def _compose_for_locating(text: str):
         except (yaml.YAMLError, YamlProblem, RecursionError):
             continue
     return None
+
+
+def locate_in_text(text: str, path: tuple) -> tuple[int, int] | None:
+    """(line, column) of a keypath in YAML text, or None when the text does not parse."""
+    node = _compose_for_locating(text)
+    return None if node is None else _mark(_walk(node, tuple(path)))
 
 
 def resolve_locations(root: Path, diags: list[Diagnostic], texts: dict[str, str] | None = None):

@@ -60,7 +60,6 @@ class YearState:
     grades: dict[str, dict[str, str | None]] = field(default_factory=dict)  # member → scale → band
     bands: dict[str, dict[str, str | None]] = field(default_factory=dict)  # pure score bands
     history_only: bool = False
-    first_scale: str | None = None
 
     @property
     def n(self) -> int:
@@ -78,7 +77,6 @@ class Grader:
         self.state = YearState(year, {r.member: r for r in table.rows})
         self.state.ranks = competition_ranks(table.rows)
         self.state.bottom = bottom_ranks(table.rows)
-        self.state.first_scale = scheme.scales[0].name if scheme.scales else None
         self._entries = {}
         for e in ledger.effective_entries(date(year, 1, 1), date(year, 12, 31)):
             self._entries.setdefault(e.member, []).append(e)

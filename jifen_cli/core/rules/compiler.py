@@ -87,7 +87,7 @@ class _Ctx:
             if key not in data or data[key] is None:
                 self.err("E511", f"缺少必填键“{key}”", path)
 
-    def dec(self, value, path, what="数值", *, percent=False, none_ok=False):
+    def dec(self, value, path, what="数值", *, none_ok=False):
         """A Decimal from an int or string (``2.5``, ``20%``); None when absent."""
         if value is None:
             return None
@@ -422,7 +422,7 @@ def _evaluation(ctx, data, path, full) -> Evaluation:
         if groups is not None:
             ev.groups = {}
             for name, value in groups.items():
-                w = ctx.dec(value, path + ("groups", name), f"评议组“{name}”的权重", percent=True)
+                w = ctx.dec(value, path + ("groups", name), f"评议组“{name}”的权重")
                 ev.groups[str(name)] = w if w is not None else Decimal(0)
             total = sum(ev.groups.values(), Decimal(0))
             if total != 1:
@@ -522,7 +522,7 @@ def _total(ctx, raw, path, scheme, for_class=None) -> Total | None:
         weights = ctx.mapping(data.get("weights"), path + ("weights",), "权重") or {}
         for code, w in weights.items():
             ref = _section_ref(ctx, scheme, code, path + ("weights", code), "权重")
-            value = ctx.dec(w, path + ("weights", code), "权重", percent=True)
+            value = ctx.dec(w, path + ("weights", code), "权重")
             if ref and value is not None:
                 total.weights[ref] = value
         missing = [s.code for s in counted if s.code not in weights]
@@ -702,7 +702,7 @@ def _modifiers(ctx, raw, scheme):
             out.append(None)
             continue
         ctx.keys(body, MODIFIER_KEYS, path, required=("rate",))
-        rate = ctx.dec(body.get("rate"), path + ("rate",), "上浮比例", percent=True) or Decimal(0)
+        rate = ctx.dec(body.get("rate"), path + ("rate",), "上浮比例") or Decimal(0)
         sections = None
         if body.get("sections") is not None:
             sections = tuple(c for c in ctx.names(body["sections"], path + ("sections",), "sections")
@@ -736,7 +736,7 @@ def _liabilities(ctx, raw, scheme) -> list[Liability]:
             charges.append(Charge(
                 post=str(c["post"]) if c.get("post") else None,
                 member=str(c["member"]) if c.get("member") else None,
-                share=ctx.dec(c.get("share"), cpath + ("share",), "连带比例", percent=True) or Decimal(0),
+                share=ctx.dec(c.get("share"), cpath + ("share",), "连带比例") or Decimal(0),
                 same_group=ctx.flag(c.get("same_group"), cpath + ("same_group",), "same_group"),
                 fallback=str(c["fallback"]) if c.get("fallback") else None))
         if section:
@@ -867,8 +867,8 @@ def _condition(ctx, raw, path, scheme) -> Condition:
             if not levels or c.level_at_least not in levels:
                 ctx.err("E503", f"项目“{code}”的等级表中没有“{c.level_at_least}”", path + ("level", "at_least"))
         words.append(f"获得{c.level_at_least}及以上{'/'.join(scheme.items[i].name for i in c.level_items)}")
-    c.rank_top = ctx.dec(data.get("rank_top"), path + ("rank_top",), "rank_top", percent=True)
-    c.rank_bottom = ctx.dec(data.get("rank_bottom"), path + ("rank_bottom",), "rank_bottom", percent=True)
+    c.rank_top = ctx.dec(data.get("rank_top"), path + ("rank_top",), "rank_top")
+    c.rank_bottom = ctx.dec(data.get("rank_bottom"), path + ("rank_bottom",), "rank_bottom")
     c.rank_round = data.get("round", "floor")
     if c.rank_round not in ("floor", "ceil", "half_up"):
         ctx.err("E510", "round 应为 floor、ceil 或 half_up", path + ("round",))
@@ -939,7 +939,7 @@ def _band(ctx, raw, path, scheme) -> Band | None:
     if data.get("quota") is not None:
         q = ctx.mapping(data["quota"], path + ("quota",), "名额") or {}
         ctx.keys(q, QUOTA_KEYS, path + ("quota",), required=("share",))
-        quota = Quota(ctx.dec(q.get("share"), path + ("quota", "share"), "名额比例", percent=True) or Decimal(0))
+        quota = Quota(ctx.dec(q.get("share"), path + ("quota", "share"), "名额比例") or Decimal(0))
         quota.mode = q.get("mode", "at_most")
         if quota.mode not in ("at_most", "top"):
             ctx.err("E510", "名额 mode 应为 at_most（不超过）或 top（排名在前）", path + ("quota", "mode"))
