@@ -1,16 +1,43 @@
 """The benchmark runner: times whole CLI processes against the baselines measured in
 the same run, and prints a table of ratios against the targets of issue 6.
 
-    python -m bench.run                      # every size (the county takes a while)
-    python -m bench.run --sizes branch,township1 --runs 5
-    python -m bench.run --sizes county --runs 3 --cold-runs 1 --out bench/results-county.md
+    python -m bench.run --quick                  # dry run: branch + township1, few runs
+    python -m bench.run --sizes branch,township1,township --runs 5 --cold-runs 3
+    python -m bench.run --sizes county --runs 3 --cold-runs 1 --county-runs 3 --out county.md
 
-Each case is run once as a warm-up (not counted), then ``--runs`` times; the median is
-reported (and the min/max spread).  "cold" means the parse cache is removed before each
-run (every ``.jifen-cache`` of the data set); the operating system's file cache stays
-warm, as it would for a recorder who just saved a file.  Peak memory: the largest
-resident set of any one process (``wait4`` rusage) and, sampled every 50 ms, the sum
-over the process and its workers.
+Each case is run once as a warm-up (not counted; "warm (unchanged)": until a run leaves
+the caches as they were, at most 4 runs), then ``--runs`` times; the median is reported
+(and the min/max spread).  Three states of the caches (``.jifen-cache``: the parse cache
+and the results memo) are measured for every command with a warm target:
+
+  warm (unchanged)     nothing changed since the last run: the warm-up runs fill the
+                       caches (and, once the results memo is in, store the answer) until
+                       a run writes nothing to them; then no file of the data set is
+                       touched between the runs.  The kit checks this (every file's
+                       size/mtime/ctime/inode after the warm-up and after each run) and
+                       counts the runs that (re)wrote a memo file (0 = every run was a
+                       memo hit).  It starts only once the edited file's last change is
+                       older than the caches' "racy" window (3 s), so that no file has
+                       to be re-hashed.
+  warm, 1 file edited  the recorder's loop (``jifen add`` then ``jifen month``): before
+                       each run (the warm-up too) one month file gets a new last line
+                       ``# bench edit N (session)`` -- the latest month file of the branch;
+                       for a tree, of its middle branch.  The memo misses (for a tree: for
+                       that branch only), the parse cache re-parses only that file.  The
+                       file's original bytes are put back at the end (try/finally, also on
+                       Ctrl-C/SIGTERM; a leftover edit line from a killed run is removed
+                       at the next start).  Same target as "warm".
+  cold                 every ``.jifen-cache`` of the data set removed before each run; the
+                       operating system's file cache stays warm, as it would for a
+                       recorder who just saved a file.
+
+Cases: ``jifen month 2024-12`` on ``branch`` (200 members x 5 years); ``jifen check`` and
+``jifen year --grade 2024`` on ``township1`` (one branch of 5,000 members); ``jifen org
+--year 2024 --jobs N`` on the ``township`` (100 branches) and ``county`` (2,000 branches)
+trees; plus, on a tree, a check that editing one month file re-parses exactly that file.
+
+Peak memory: the largest resident set of any one process and, sampled every 50 ms, the
+sum over the process and its workers.
 
 Baselines, measured in the same run on the same records:
   python -c pass / import typer / import typer, jinja2
@@ -24,6 +51,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -108,11 +136,16 @@ def run_once(cmd: list[str], cwd: Path | None = None, env: dict | None = None) -
             "code": code, "stderr": err[-2000:]}
 
 
-def measure(cmd, runs: int, warmup: int = 1, setup=None, cwd=None, env=None, ok=(0,)) -> dict:
+def measure(cmd, runs: int, warmup: int = 1, setup=None, cwd=None, env=None, ok=(0,),
+            after_warmup=None, after_run=None) -> dict:
+    """``setup()`` runs before every run (warm-up included), untimed; ``after_warmup()``
+    once after the warm-up runs and ``after_run()`` after each timed run, both untimed."""
     for _ in range(warmup):
         if setup:
             setup()
         run_once(cmd, cwd, env)
+    if after_warmup:
+        after_warmup()
     samples = []
     for _ in range(runs):
         if setup:
@@ -121,6 +154,8 @@ def measure(cmd, runs: int, warmup: int = 1, setup=None, cwd=None, env=None, ok=
         if r["code"] not in ok:
             raise SystemExit(f"command failed ({r['code']}): {' '.join(map(str, cmd))}\n{r['stderr']}")
         samples.append(r)
+        if after_run:
+            after_run()
     walls = [s["wall"] for s in samples]
     return {"median": statistics.median(walls), "min": min(walls), "max": max(walls),
             "cpu": statistics.median(s["cpu"] for s in samples),
@@ -181,6 +216,235 @@ def yaml_baseline_cmd(size: str) -> list[str]:
     return [PY, "-c", code, str(listing)]
 
 
+# --------------------------------------------------------------------------- cache states
+#: the caches' "racy" window: a file changed less than this before a run read it is
+#: re-hashed by every later run (jifen_cli.core.cache.RACY_SECONDS)
+try:
+    from jifen_cli.core.cache import RACY_SECONDS
+except Exception:  # noqa: BLE001 - the kit must run on older trees too
+    RACY_SECONDS = 3
+CACHE_DIR = ".jifen-cache"
+EDIT_MARK = b"# bench edit "
+_SESSION = f"{os.getpid()}-{time.time_ns() % 10 ** 12:x}"
+
+
+def edit_target(size: str) -> Path:
+    """The month file the "1 file edited" cases change: the latest month file of the
+    branch (for a tree, of its middle branch)."""
+    dirs = branch_dirs(size)
+    d = dirs[len(dirs) // 2]
+    months = sorted((d / "events").glob("*/*.yaml"), key=lambda p: p.name)
+    if not months:
+        raise SystemExit(f"no month file under {d / 'events'}")
+    return months[-1]
+
+
+def _strip_edits(raw: bytes) -> bytes:
+    """``raw`` without trailing ``# bench edit`` lines (left by a run that was killed)."""
+    lines = raw.splitlines(keepends=True)
+    while lines and lines[-1].startswith(EDIT_MARK):
+        lines.pop()
+    return b"".join(lines)
+
+
+def settle(paths) -> None:
+    """Wait until every path was last changed more than the racy window ago, so that the
+    warm-up run records stat signatures the later runs can trust."""
+    newest = 0
+    for p in paths:
+        try:
+            st = os.stat(p)
+        except OSError:
+            continue
+        newest = max(newest, st.st_mtime_ns, st.st_ctime_ns)
+    wait = newest / 1e9 + RACY_SECONDS + 0.5 - time.time()
+    if wait > 0:
+        time.sleep(wait)
+
+
+class OneEdit:
+    """``with OneEdit(path) as edit: measure(..., setup=edit)`` -- each call appends a new
+    comment line (``# bench edit N (session)``) to the file's original bytes; the original
+    bytes are written back on leaving the block.  A comment changes the file's content hash
+    (so the memo misses and the parse cache re-parses it) but not what it means."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        raw = self.path.read_bytes()
+        self.original = _strip_edits(raw)
+        if raw != self.original:
+            print(f"(removed a leftover bench edit from {self.path})", file=sys.stderr)
+            self.path.write_bytes(self.original)
+        self.n = 0
+
+    def __call__(self):
+        self.n += 1
+        sep = b"" if self.original.endswith(b"\n") or not self.original else b"\n"
+        line = EDIT_MARK + f"{self.n} ({_SESSION})\n".encode("ascii")
+        self.path.write_bytes(self.original + sep + line)
+
+    def restore(self):
+        if self.path.read_bytes() != self.original:
+            self.path.write_bytes(self.original)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.restore()
+        return False
+
+
+def _branch_files(d: Path) -> dict:
+    """Every regular file of a branch except ``.git`` and the cache (the memo's view),
+    with its stat signature."""
+    out = {}
+    root = str(d)
+    for base, dirs, files in os.walk(root):
+        if base == root:
+            dirs[:] = [x for x in dirs if x not in (".git", CACHE_DIR)]
+        for name in files:
+            full = os.path.join(base, name)
+            try:
+                st = os.stat(full)
+            except OSError:
+                continue
+            out[full] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+    return out
+
+
+def _memo_files(d: Path) -> dict:
+    out = {}
+    try:
+        with os.scandir(d / CACHE_DIR / "memo") as it:
+            for e in it:
+                if e.name.endswith(".json"):
+                    st = e.stat()
+                    out[e.path] = (st.st_mtime_ns, st.st_ino)
+    except OSError:
+        pass
+    return out
+
+
+class Watch:
+    """Between the timed runs of a case: did any file of the data set change (``ignore``:
+    the file the case edits on purpose), and in how many runs was a memo file written
+    (a memo hit writes nothing; a miss stores the new answer)."""
+
+    def __init__(self, dirs: list[Path], ignore: Path | None = None):
+        self.dirs = dirs
+        self.ignore = str(ignore) if ignore else None
+        self.files0: dict = {}
+        self.memo: dict = {}
+        self.runs = self.memo_runs = self.memo_writes = 0
+        self.which: list[int] = []  # the timed runs that wrote a memo file
+        self.changed: set[str] = set()
+
+    def _files(self) -> dict:
+        out = {}
+        for d in self.dirs:
+            out.update(_branch_files(d))
+        out.pop(self.ignore, None)
+        return out
+
+    def _memos(self) -> dict:
+        out = {}
+        for d in self.dirs:
+            out.update(_memo_files(d))
+        return out
+
+    def start(self):
+        self.files0 = self._files()
+        self.memo = self._memos()
+
+    def after_run(self):
+        self.runs += 1
+        now = self._memos()
+        written = sum(1 for k, v in now.items() if self.memo.get(k) != v)
+        self.memo = now
+        if written:
+            self.memo_runs += 1
+            self.memo_writes += written
+            self.which.append(self.runs)
+        files = self._files()
+        if files != self.files0:
+            self.changed |= {k for k in set(files) | set(self.files0)
+                             if files.get(k) != self.files0.get(k)}
+            self.files0 = files
+
+    def note(self, expect_miss: bool) -> str:
+        parts = []
+        if self.changed:
+            few = ", ".join(sorted(os.path.relpath(c, DATA) for c in self.changed)[:3])
+            parts.append(f"FILES CHANGED between runs ({len(self.changed)}: {few}) -- not a warm measurement")
+        elif not expect_miss:
+            parts.append("no file changed between runs")
+        if not self.memo and not self.memo_runs:
+            parts.append("no results memo in the cache")
+        elif expect_miss:
+            parts.append(f"memo written in {self.memo_runs} of {self.runs} runs ({self.memo_writes} file(s); "
+                         f"expected: every run)")
+        else:
+            verdict = ("all hits" if self.memo_runs == 0 else
+                       "MEMO MISSED in run " + ", ".join(map(str, self.which)))
+            parts.append(f"memo written in {self.memo_runs} of {self.runs} runs ({verdict})")
+        return "; ".join(parts)
+
+
+def _cache_state(dirs: list[Path]) -> dict:
+    """Stat signature of every file in the data set's caches (pack, memo)."""
+    out = {}
+    for d in dirs:
+        for base, _, files in os.walk(d / CACHE_DIR):
+            for name in files:
+                full = os.path.join(base, name)
+                try:
+                    st = os.stat(full)
+                except OSError:
+                    continue
+                out[full] = (st.st_size, st.st_mtime_ns, st.st_ino)
+    return out
+
+
+def warm_up(cmd, dirs: list[Path], ok=(0,), most: int = 4) -> str:
+    """Run ``cmd`` until a run leaves the caches as they were (at most ``most`` runs): the
+    steady state of "nothing changed since the last run".  One run is not always enough:
+    after a change to jifen's code (other engineers' edits invalidate the parse cache and
+    the memo) the first run re-parses, and the memo can only be stored by a run that found
+    every file in the parse cache.  Returns "" or a warning for the note."""
+    for i in range(most):
+        before = _cache_state(dirs)
+        r = run_once(cmd)
+        if r["code"] not in ok:
+            raise SystemExit(f"command failed ({r['code']}): {' '.join(map(str, cmd))}\n{r['stderr']}")
+        if _cache_state(dirs) == before:
+            return "" if i < 2 else f"caches steady after {i + 1} warm-up runs; "
+    return f"CACHES STILL CHANGING after {most} warm-up runs; "
+
+
+def warm_cases(t, label: str, size: str, cmd, runs: int, target: str, base=None, limit=None,
+               absolute=None, ok=(0,), note=None) -> dict:
+    """The two warm states of one command: unchanged, then one month file edited before
+    each run.  Returns the unchanged measurement."""
+    dirs = branch_dirs(size)
+    path = edit_target(size)
+    rel = path.relative_to(DATA).as_posix()
+    with OneEdit(path) as edit:  # puts back a leftover edit before anything is measured
+        settle([path])
+        steady = warm_up(cmd, dirs, ok)
+        w = Watch(dirs)
+        m = measure(cmd, runs, warmup=0, ok=ok, after_warmup=w.start, after_run=w.after_run)
+        extra = f"; {note(m)}" if note else ""
+        t.add(f"{label}, warm (unchanged)", m, target, base, limit, absolute,
+              note=steady + w.note(False) + extra)
+        w = Watch(dirs, ignore=path)
+        e = measure(cmd, runs, ok=ok, setup=edit, after_warmup=w.start, after_run=w.after_run)
+    extra = f"; {note(e)}" if note else ""
+    t.add(f"{label}, warm, 1 file edited", e, target, base, limit, absolute,
+          note=f"`{rel}` + a comment line before each run; " + w.note(True) + extra)
+    return m
+
+
 # --------------------------------------------------------------------------- cases
 class Table:
     """Rows of measurements.  A ratio is given on wall time (what the targets say) and
@@ -234,53 +498,59 @@ def startup_cases(t: Table, runs: int):
     return tj
 
 
-def branch_cases(t: Table, runs: int, cold_runs: int, tj):
+def branch_cases(t: Table, runs: int, cold_runs: int, tj, cold_warmup: int = 1):
     d = branch_dirs("branch")[0]
     cmd = [*JIFEN, "-C", str(d), "month", "2024-12"]
-    t.add("`jifen month` 200×5y branch, warm", measure(cmd, runs), "≤ 1.5× import typer,jinja2",
-          tj, 1.5)
-    t.add("`jifen month` 200×5y branch, cold", measure(cmd, cold_runs, setup=clear_caches("branch")),
+    warm_cases(t, "`jifen month` 200×5y branch", "branch", cmd, runs, "≤ 1.5× import typer,jinja2",
+               tj, 1.5)
+    t.add("`jifen month` 200×5y branch, cold",
+          measure(cmd, cold_runs, warmup=cold_warmup, setup=clear_caches("branch")),
           "≤ 3 s", absolute=3.0)
 
 
-def township_cases(t: Table, runs: int, cold_runs: int):
+def township_cases(t: Table, runs: int, cold_runs: int, cold_warmup: int = 1):
     size = "township1"
     d = branch_dirs(size)[0]
     rec = records_json(size)
     js = t.add(f"baseline: json.load {size} records",
                measure([PY, "-c", "import json,sys; json.load(open(sys.argv[1], encoding='utf-8'))", str(rec)],
                        runs))
-    yl = t.add(f"baseline: PyYAML CSafeLoader {size} files", measure(yaml_baseline_cmd(size), cold_runs))
+    yl = t.add(f"baseline: PyYAML CSafeLoader {size} files",
+               measure(yaml_baseline_cmd(size), cold_runs, warmup=cold_warmup))
     for name, cmd, ok in (("check", [*JIFEN, "-C", str(d), "check"], (0,)),
                           ("year --grade", [*JIFEN, "-C", str(d), "year", "--grade", "2024"], (0,))):
-        t.add(f"`jifen {name}` township (1 branch, 5,000 members, ~100k events), warm",
-              measure(cmd, runs, ok=ok), "≤ 2× json.load", js, 2)
-        t.add(f"`jifen {name}` township, cold", measure(cmd, cold_runs, setup=clear_caches(size), ok=ok),
+        warm_cases(t, f"`jifen {name}` township1 (1 branch, 5,000 members, ~100k events)", size, cmd,
+                   runs, "≤ 2× json.load", js, 2, ok=ok)
+        t.add(f"`jifen {name}` township1, cold",
+              measure(cmd, cold_runs, warmup=cold_warmup, setup=clear_caches(size), ok=ok),
               "≤ 1.2× PyYAML C", yl, 1.2)
+
+
+def _memory_note(m) -> str:
+    return f"peak memory < 2 GB: {'met' if m['rss_tree_mb'] < 2048 else 'MISSED'}"
 
 
 def tree_cases(t: Table, size: str, runs: int, cold_runs: int, jobs: int, warm_target: float | None,
                baseline_runs: int):
+    """``jifen org`` over a tree: cold, warm (unchanged), warm with one month file of one
+    branch edited.  The county and the township tree run exactly this code."""
     root = DATA / size
-    out = DATA / f"{size}.org.csv"
+    out = DATA / f"{size}.org.csv"  # outside every branch: writing it changes no input
     cmd = [*JIFEN, "org", str(root), "--year", "2024", "--jobs", str(jobs), "-o", str(out)]
     yl = t.add(f"baseline: PyYAML CSafeLoader {size} files (one core)",
                measure(yaml_baseline_cmd(size), baseline_runs, warmup=0))
     m = measure(cmd, cold_runs, setup=clear_caches(size), warmup=0)
     t.add(f"`jifen org --jobs {jobs}` {size}, cold", m, "< PyYAML C one core", yl, 1.0,
-          note=f"peak memory < 2 GB: {'met' if m['rss_tree_mb'] < 2048 else 'MISSED'}")
-    m = measure(cmd, runs, warmup=1)
-    t.add(f"`jifen org --jobs {jobs}` {size}, warm", m,
-          f"< {warm_target:g} s" if warm_target else "(no target)", absolute=warm_target,
-          note=f"peak memory < 2 GB: {'met' if m['rss_tree_mb'] < 2048 else 'MISSED'}")
-    return m
+          note=_memory_note(m))
+    return warm_cases(t, f"`jifen org --jobs {jobs}` {size}", size, cmd, runs,
+                      f"< {warm_target:g} s" if warm_target else "(no target)", absolute=warm_target,
+                      note=_memory_note)
 
 
 def reparse_one(size: str, jobs: int) -> str:
     """Edit one month file of the tree; a rerun must parse exactly that file."""
     dirs = branch_dirs(size)
     target = dirs[len(dirs) // 2] / "events" / "2024" / "2024-06.yaml"
-    original = target.read_bytes()
     code = ("import json, sys\nfrom pathlib import Path\n"
             "from jifen_cli.core import cache\nfrom jifen_cli.core.rollup import rollup\n"
             "dirs = [Path(p) for p in json.loads(sys.argv[1])]\n"
@@ -290,47 +560,69 @@ def reparse_one(size: str, jobs: int) -> str:
     args = [PY, "-c", code, json.dumps([str(d) for d in dirs]), str(jobs)]
     env = dict(os.environ)
     env.pop("JIFEN_NO_CACHE", None)
-    subprocess.run(args, env=env, check=True, capture_output=True)  # warm everything
-    try:
-        target.write_bytes(original + "# 修改：补记说明\n".encode("utf-8"))
+    with OneEdit(target) as edit:  # a content never seen before (session-unique line)
+        subprocess.run(args, env=env, check=True, capture_output=True)  # warm everything
+        edit()
         out = subprocess.run(args, env=env, check=True, capture_output=True, text=True).stdout
-    finally:
-        target.write_bytes(original)
     got = json.loads(out.strip().splitlines()[-1])
     ok = got["parsed"] == 1
     return (f"edited {target.relative_to(DATA)}; the rerun over all {len(dirs)} branches parsed "
             f"{got['parsed']} file(s) → {'met' if ok else 'MISSED'}")
 
 
+def _sigterm(signum, frame):
+    raise SystemExit(128 + signum)  # so that an edited month file is put back (finally)
+
+
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sizes", default="branch,township1,township,county",
-                    help="comma-separated: branch, township1, township, county")
-    ap.add_argument("--runs", type=int, default=5, help="timed runs per warm case")
-    ap.add_argument("--cold-runs", type=int, default=3, help="timed runs per cold case")
-    ap.add_argument("--county-runs", type=int, default=3, help="timed runs of the warm county roll-up")
+    ap = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default=None,
+                    help="comma-separated: branch, township1, township, county "
+                         "(default: all four; with --quick: branch,township1)")
+    ap.add_argument("--quick", action="store_true",
+                    help="dry run: --sizes branch,township1 --runs 2 --cold-runs 1, no warm-up "
+                         "before cold runs (explicit options still win)")
+    ap.add_argument("--runs", type=int, default=None,
+                    help="timed runs per warm case, unchanged and 1-file-edited (default 5; --quick 2)")
+    ap.add_argument("--cold-runs", type=int, default=None,
+                    help="timed runs per cold case and of the township1 PyYAML baseline "
+                         "(default 3; --quick 1)")
+    ap.add_argument("--county-runs", type=int, default=3,
+                    help="timed runs of each warm county roll-up (unchanged, 1 file edited)")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--out", type=Path, help="also write the table (markdown) here")
     a = ap.parse_args(argv)
-    sizes = [s.strip() for s in a.sizes.split(",") if s.strip()]
+    sizes_arg = a.sizes or ("branch,township1" if a.quick else "branch,township1,township,county")
+    sizes = [s.strip() for s in sizes_arg.split(",") if s.strip()]
+    unknown = [s for s in sizes if s not in ("branch", "township1", "township", "county")]
+    if unknown:
+        ap.error(f"unknown size(s): {', '.join(unknown)}")
+    runs = a.runs if a.runs is not None else (2 if a.quick else 5)
+    cold_runs = a.cold_runs if a.cold_runs is not None else (1 if a.quick else 3)
+    cold_warmup = 0 if a.quick else 1
+    signal.signal(signal.SIGTERM, _sigterm)
 
     t = Table()
+    t0 = time.perf_counter()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, "
           f"load average {os.getloadavg()[0]:.1f} at start", flush=True)
     print(Table().markdown(), flush=True)
-    tj = startup_cases(t, a.runs)
+    tj = startup_cases(t, runs)
     notes = []
     if "branch" in sizes:
-        branch_cases(t, a.runs, a.cold_runs, tj)
+        branch_cases(t, runs, cold_runs, tj, cold_warmup)
     if "township1" in sizes:
-        township_cases(t, a.runs, a.cold_runs)
+        township_cases(t, runs, cold_runs, cold_warmup)
     if "township" in sizes:
-        tree_cases(t, "township", a.runs, a.cold_runs, a.jobs, None, a.cold_runs)
+        tree_cases(t, "township", runs, cold_runs, a.jobs, None, cold_runs)
     if "county" in sizes:
         tree_cases(t, "county", a.county_runs, 1, a.jobs, 15.0, 1)
         notes.append("re-parse after one edit (county): " + reparse_one("county", a.jobs))
     elif "township" in sizes:
         notes.append("re-parse after one edit (township): " + reparse_one("township", a.jobs))
+    notes.append(f"kit ran {time.perf_counter() - t0:.0f} s; sizes {','.join(sizes)}, runs {runs}, "
+                 f"cold runs {cold_runs}" + (f", county runs {a.county_runs}" if "county" in sizes else ""))
     text = (f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load average "
             f"{os.getloadavg()[0]:.1f} at end\n\n" + t.markdown() + "\n\n" + "\n".join(f"- {n}" for n in notes))
     for n in notes:

@@ -170,15 +170,67 @@ def load_for_report(root: Path):
 
 
 def with_ledger(branch: Path | None, as_of: str | None, fn):
-    """``fn(ledger)`` on the branch as it is, or as it was at a commit, tag or date."""
+    """``fn(ledger)`` on the branch as it is, or as it was at a commit, tag or date.
+    On the branch as it is, the result comes from the results memo when nothing it
+    depends on changed (:func:`memoized_report`)."""
     root = branch_dir(branch)
     if not as_of:
-        return fn(load_for_report(root))
+        return memoized_report(root, lambda: fn(load_for_report(root)))
     from jifen_cli.core import git
 
     git.require_repo(root)
     with git.checkout_at(root, as_of) as past:
         return fn(load_for_report(past))
+
+
+def memoized_report(root: Path, compute):
+    """``compute()`` — a report's text (or xlsx bytes) made from the branch at ``root`` —
+    through the results memo (:mod:`jifen_cli.core.memo`).  The question is the whole
+    command line as given to :func:`main` plus today's date (``JIFEN_TODAY``), so every
+    parameter of every report command, present or future, is part of the key.  Outside
+    :func:`main` (no command line known) it simply computes."""
+    argv = _state.get("argv")
+    if argv is None:
+        return compute()
+    if not (root / "branch.yaml").is_file():  # not a branch: compute() says so
+        return compute()
+    import base64
+
+    from jifen_cli.core.memo import Memo
+    from jifen_cli.core.periods import today
+
+    memo = Memo(root, {"ask": "report", "argv": _question_words(argv), "today": today().isoformat()})
+    raw = memo.get()
+    if isinstance(raw, dict) and isinstance(raw.get("text"), str):
+        return raw["text"]
+    if isinstance(raw, dict) and isinstance(raw.get("base64"), str):
+        try:
+            return base64.b64decode(raw["base64"], validate=True)
+        except ValueError:
+            pass
+    content = compute()
+    if isinstance(content, str):
+        memo.put({"text": content})
+    elif isinstance(content, bytes):
+        memo.put({"base64": base64.b64encode(content).decode("ascii")})
+    return content
+
+
+#: options that choose *which* branch or how to run, not what to report: the memo is
+#: per branch, so `-C sample_branch` and `-C /abs/path/sample_branch` ask the same question
+_NOT_THE_QUESTION = {"-C": 1, "--branch": 1, "--no-cache": 0, "--debug": 0}
+
+
+def _question_words(argv: list[str]) -> list[str]:
+    out, skip = [], 0
+    for word in argv:
+        if skip:
+            skip -= 1
+        elif word in _NOT_THE_QUESTION:
+            skip = _NOT_THE_QUESTION[word]
+        elif not word.startswith("--branch="):
+            out.append(word)
+    return out
 
 
 def emit(content: str | bytes, output: Path | None) -> None:
@@ -237,15 +289,19 @@ def fail(message: str, code: int = EXIT_CANNOT_RUN, hint: str | None = None,
 _registered: list[bool] = []
 
 
-def _register_all() -> None:
-    """Register every command module once (idempotent: tests call it too)."""
+def _register_all(args: list[str] | None = None) -> None:
+    """Register every command module once (idempotent: tests call it too).  With the
+    command line ``args`` of a run, only the module providing the command it names (the
+    others cost ~15 ms to import and convert), unless all are registered already; a
+    later call registers afresh, so the command list keeps its order."""
     if _registered:
         return
     from jifen_cli.cli import commands
 
-    for module in commands.modules():
-        module.register(app)
-    _registered.append(True)
+    app.registered_commands.clear()
+    app.registered_groups.clear()
+    if commands.register(app, args):
+        _registered.append(True)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -260,37 +316,41 @@ def main(argv: list[str] | None = None) -> None:
     debug = "--debug" in args or os.environ.get("JIFEN_DEBUG")
     if not args:  # plain `jifen` is a request for the help, not a mistake
         args = ["--help"]
+    _state["argv"] = list(args)  # the question a report answers (results memo)
     try:
-        _register_all()
-        code = app(args=args, standalone_mode=False)
-    except JifenError as exc:
-        if not getattr(exc, "jifen_reported", False):
-            _report(exc)
-        _traceback_if(debug)
-        sys.exit(exc.exit_code)
-    except BrokenPipeError:  # `jifen check | head`: the reader went away
         try:
-            sys.stdout = open(os.devnull, "w")
-        except OSError:
-            pass
-        sys.exit(EXIT_OK)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        typer.echo("已取消。", err=True)
-        sys.exit(EXIT_PROBLEMS)
-    except KeyboardInterrupt:
-        typer.echo("已中断，没有写入任何内容。", err=True)
-        sys.exit(130)
-    except Exception as exc:  # click's usage errors and anything unexpected
-        if _is_usage_error(exc):
-            _report_usage(exc)
+            _register_all(args)
+            code = app(args=args, standalone_mode=False)
+        except JifenError as exc:
+            if not getattr(exc, "jifen_reported", False):
+                _report(exc)
+            _traceback_if(debug)
+            sys.exit(exc.exit_code)
+        except BrokenPipeError:  # `jifen check | head`: the reader went away
+            try:
+                sys.stdout = open(os.devnull, "w")
+            except OSError:
+                pass
+            sys.exit(EXIT_OK)
+        except typer.Exit as exc:
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            typer.echo("已取消。", err=True)
+            sys.exit(EXIT_PROBLEMS)
+        except KeyboardInterrupt:
+            typer.echo("已中断，没有写入任何内容。", err=True)
+            sys.exit(130)
+        except Exception as exc:  # click's usage errors and anything unexpected
+            if _is_usage_error(exc):
+                _report_usage(exc)
+                sys.exit(EXIT_CANNOT_RUN)
+            if not getattr(exc, "jifen_reported", False):
+                _report_internal(exc)
+            _traceback_if(debug)
             sys.exit(EXIT_CANNOT_RUN)
-        if not getattr(exc, "jifen_reported", False):
-            _report_internal(exc)
-        _traceback_if(debug)
-        sys.exit(EXIT_CANNOT_RUN)
-    sys.exit(code if isinstance(code, int) else EXIT_OK)
+        sys.exit(code if isinstance(code, int) else EXIT_OK)
+    finally:
+        _state["argv"] = None  # a later in-process call (tests) must not inherit it
 
 
 def _traceback_if(debug) -> None:
@@ -312,7 +372,7 @@ def _report(exc: JifenError) -> None:
     # a diagnostic that only repeats the message (no file to point at) is said once
     if not any(d.file is None and d.message == exc.message for d in exc.diagnostics):
         typer.echo(f"错误：{inert(exc.message)}", err=True)
-    if exc.hint:
+    if exc.hint and not any(d.hint == exc.hint for d in exc.diagnostics):  # said once
         typer.echo(f"提示：{inert(exc.hint)}", err=True)
 
 

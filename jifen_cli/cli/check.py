@@ -44,7 +44,7 @@ def register(app: typer.Typer) -> None:
         warnings: bool = typer.Option(True, "--warnings/--no-warnings", help="是否显示警告"),
         branch: Path = BranchOption,
     ):
-        from jifen_cli.core.checks import all_checks, check_branch
+        from jifen_cli.core.checks import all_checks, check_summary
         from jifen_cli.core.loader import find_branch_root
 
         names = list(all_checks())
@@ -56,7 +56,7 @@ def register(app: typer.Typer) -> None:
 
         root = find_branch_root(branch_dir(branch))
         try:
-            ledger, diags = check_branch(root, only or None)
+            summary = check_summary(root, only or None)
         except JifenError as exc:
             if not exc.diagnostics:
                 raise
@@ -67,6 +67,7 @@ def register(app: typer.Typer) -> None:
             if exc.hint:
                 typer.echo(f"提示：{inert(exc.hint)}")
             raise typer.Exit(EXIT_PROBLEMS)
+        diags = summary.diagnostics
         errors = [d for d in diags if d.is_error]
         shown = diags if warnings else errors
         print_diagnostics(shown, err=False)
@@ -74,8 +75,8 @@ def register(app: typer.Typer) -> None:
         if errors:
             typer.echo(f"共发现 {len(errors)} 个错误" + (f"、{n_warn} 个警告" if n_warn else "") + "。")
             raise typer.Exit(EXIT_PROBLEMS)
-        typer.echo(f"检查通过：{inert(ledger.settings.name)}，党员 {len(ledger.members)} 名，"
-                   f"积分条目 {len(ledger.entries)} 条，评议结果 {len(ledger.evaluations)} 条"
+        typer.echo(f"检查通过：{inert(summary.name)}，党员 {summary.members} 名，"
+                   f"积分条目 {summary.entries} 条，评议结果 {summary.evaluations} 条"
                    + (f"（{n_warn} 个警告）" if n_warn else "") + "。")
         _note_no_git(root)
         raise typer.Exit(EXIT_OK)

@@ -94,7 +94,7 @@ DateOption = typer.Option(None, "--date", help="公示日期 YYYY-MM-DD（默认
 
 # --------------------------------------------------------------------------- helpers
 def _today() -> date:
-    from jifen_cli.core.writer import today
+    from jifen_cli.core.periods import today
 
     return today()
 
@@ -134,12 +134,18 @@ def _check_format(fmt: str) -> str:
 
 
 def _notice(kind: str, command: str, period_text: str, fmt: str, output, on, as_of, branch):
-    from jifen_cli.render.notices import render_notice
-
     fmt = _check_format(fmt)
     period = _period(period_text, kind, command)
-    published_on = _parse_date(on)
-    content = with_ledger(branch, as_of, lambda ledger: render_notice(ledger, period, fmt, published_on))
+    published_on = _parse_date(on) if on else None  # a wrong --date stops before loading
+
+    def build(ledger):
+        # imported here, not above: a memoized answer needs no renderer (jinja2, tabulate,
+        # the scoring engine: ~60 ms of imports) and no default date
+        from jifen_cli.render.notices import render_notice
+
+        return render_notice(ledger, period, fmt, published_on or _today())
+
+    content = with_ledger(branch, as_of, build)
     emit(content, output)
     raise typer.Exit(EXIT_OK)
 
@@ -189,11 +195,11 @@ def register(app: typer.Typer) -> None:
         as_of: str = AsOfOption,
         branch: Path = BranchOption,
     ):
-        from jifen_cli.render.cards import render_card
-
         fmt = _check_format(fmt)
 
         def build(ledger):
+            from jifen_cli.render.cards import render_card  # not needed for a memoized answer
+
             y = year or ledger.latest_year() or _today().year
             return render_card(ledger, member, y, fmt)
 

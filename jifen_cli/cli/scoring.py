@@ -62,6 +62,33 @@ def resolve_period(ledger, text: str | None):
         fail(f"期间“{text}”无法识别：{exc}", hint="写作 2019、2019-H1、2019-Q1 或 2019-01")
 
 
+def horizon_for(period):
+    """The horizon of a report on ``period`` made today (``JIFEN_TODAY`` honoured): today
+    while the period is still running, else None (RULES.md §7.3).  The engine never
+    reads the clock; this is where the day comes from."""
+    from jifen_cli.core import engine
+    from jifen_cli.core.periods import today
+
+    return engine.horizon_on(period, today())
+
+
+def _settle_day(year: int):
+    """``jifen year --final``: the day a year still running is settled as a whole — only
+    at the year-end meeting (December, seed 001: 每年12月底或次年1月初) — or None when the
+    year is already over (then --final changes nothing)."""
+    from datetime import date
+
+    from jifen_cli.core.periods import today
+
+    day = today()
+    if day > date(year, 12, 31):
+        return None
+    if day < date(year, 12, 1):
+        fail(f"{year} 年度尚未结束（今天是 {day.year}年{day.month}月{day.day}日），不能提前按全年结算",
+             hint="--final 只用于 12 月召开年终评定会议时；平时不加 --final，年度表为暂定数")
+    return day
+
+
 def register(app: typer.Typer) -> None:
     @app.command("score", help=SCORE_HELP)
     def score(period: str = typer.Argument(None, help="期间：2019 / 2019-H1 / 2019-Q1 / 2019-01"),
@@ -71,7 +98,8 @@ def register(app: typer.Typer) -> None:
         from jifen_cli.render.scores import render_score_table
 
         def build(ledger):
-            return render_score_table(engine.score(ledger, resolve_period(ledger, period)), format)
+            p = resolve_period(ledger, period)
+            return render_score_table(engine.score(ledger, p, horizon=horizon_for(p)), format)
 
         emit(with_ledger(branch, as_of, build), output)
 
@@ -81,25 +109,32 @@ def register(app: typer.Typer) -> None:
              format: str = typer.Option("text", "--format", "-f", help="text / md / csv"),
              output: Path = OutputOption, as_of: str = AsOfOption, branch: Path = BranchOption):
         from jifen_cli.core import engine
-        from jifen_cli.render.scores import render_ranking
+        from jifen_cli.render.scores import provisional_note, render_ranking
 
         def build(ledger):
             p = resolve_period(ledger, period)
+            horizon = horizon_for(p)
             classes = {code: c.name for code, c in engine.scheme_for(ledger, p).classes.items()}
-            return render_ranking(engine.rank(ledger, p, by_class=by_class), format, classes)
+            return render_ranking(engine.rank(ledger, p, by_class=by_class, horizon=horizon), format, classes,
+                                  note=provisional_note(p, horizon))
 
         emit(with_ledger(branch, as_of, build), output)
 
     @app.command("year", help=YEAR_HELP)
     def year(year: int = typer.Argument(None, help="年份，默认台账中最近的一年"),
              grade: bool = typer.Option(False, "--grade", "-g", help="评定等次（星级）"),
+             final: bool = typer.Option(False, "--final", help="年终结算：12 月召开年终评定会议、本年度尚未"
+                                        "结束时，按全年计算全年性规则（不加时年度表为暂定数）"),
              format: str = typer.Option("text", "--format", "-f", help="text / md / html / csv / xlsx"),
              output: Path = OutputOption, as_of: str = AsOfOption, branch: Path = BranchOption):
+        from jifen_cli.core.periods import Period
         from jifen_cli.render.year import render_year
 
         def build(ledger):
             chosen = resolve_period(ledger, str(year) if year is not None else None).year
-            return render_year(ledger, chosen, format, grade)
+            if final:
+                return render_year(ledger, chosen, format, grade, settled=_settle_day(chosen))
+            return render_year(ledger, chosen, format, grade, horizon=horizon_for(Period.of_year(chosen)))
 
         emit(with_ledger(branch, as_of, build), output)
 
@@ -110,11 +145,13 @@ def register(app: typer.Typer) -> None:
                 output: Path = OutputOption, as_of: str = AsOfOption, branch: Path = BranchOption):
         from jifen_cli.core import engine
         from jifen_cli.core.lookup import resolve_member
-        from jifen_cli.render.scores import render_explanation
+        from jifen_cli.render.scores import provisional_note, render_explanation
 
         def build(ledger):
             m = resolve_member(ledger, member)
             p = resolve_period(ledger, period)
-            return render_explanation(m, p, engine.explain(ledger, m.id, p), format)
+            horizon = horizon_for(p)
+            return render_explanation(m, p, engine.explain(ledger, m.id, p, horizon=horizon), format,
+                                      note=provisional_note(p, horizon))
 
         emit(with_ledger(branch, as_of, build), output)

@@ -74,6 +74,9 @@ _PLAIN, _ENCODED = 0, 1
 _SCALARS = (str, int, bool, type(None))
 
 _version_key: str | None = None
+#: files read per branch while a results memo records ({abs root: {rel: index entry or
+#: None when the file could not be read}}, see :mod:`jifen_cli.core.memo`)
+_reads: dict[str, dict] = {}
 #: the pack in use by this process: {pack path: [stat signature when read or written,
 #: Pack, dirty]}
 _memo: dict[str, list] = {}
@@ -113,6 +116,19 @@ def version_key() -> str:
 
 def content_hash(raw: bytes) -> str:
     return hashlib.blake2b(raw, digest_size=20).hexdigest()
+
+
+# --------------------------------------------------------------------------- recording
+def start_recording(root: Path) -> None:
+    """Note every file :func:`read_files` serves for this branch from now on."""
+    _reads[os.path.abspath(root)] = {}
+
+
+def stop_recording(root: Path) -> dict:
+    """{rel: [size, mtime_ns, ctime_ns, inode, hash] (the first four -1 when the file
+    was too recently modified to be trusted by its stat), or None when it could not be
+    read} for the files served since :func:`start_recording`."""
+    return _reads.pop(os.path.abspath(root), {})
 
 
 # --------------------------------------------------------------------------- location
@@ -294,16 +310,33 @@ def flush() -> None:
                     memo[0] = None
 
 
+def ensure_gitignore(where: Path) -> None:
+    """Keep the cache out of git even in a branch whose .gitignore lacks it."""
+    ignore = where / ".gitignore"
+    if where.name == CACHE_DIR and not ignore.exists():
+        ignore.write_text("*\n", encoding="utf-8")
+
+
 def write_pack(path: Path, pack: Pack) -> bool:
     """Write atomically; a failure (read-only, disk full) only loses the cache."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        ignore = path.parent / ".gitignore"
-        if path.parent.name == CACHE_DIR and not ignore.exists():
-            # keeps the cache out of git even in a branch whose .gitignore lacks it
-            ignore.write_text("*\n", encoding="utf-8")
         raw = pack.to_bytes()
-        fd, tmp = tempfile.mkstemp(prefix=".pack-", suffix=".tmp", dir=path.parent)
+    except (ValueError, UnicodeError, RecursionError):
+        return False
+    if write_atomic(path, raw, ".pack-"):
+        STATS["packs_written"] += 1
+        return True
+    return False
+
+
+def write_atomic(path: Path, raw: bytes, prefix: str) -> bool:
+    """A cache file written whole or not at all (temporary file + ``os.replace``), in a
+    cache directory kept out of git; False when it cannot be written (read-only, disk
+    full): that only loses the cache."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        ensure_gitignore(path.parent if path.parent.name == CACHE_DIR else path.parent.parent)
+        fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(raw)
@@ -314,9 +347,8 @@ def write_pack(path: Path, pack: Pack) -> bool:
             except OSError:
                 pass
             raise
-        STATS["packs_written"] += 1
         return True
-    except (OSError, ValueError, UnicodeError, RecursionError):
+    except OSError:
         return False
 
 
@@ -463,12 +495,16 @@ def read_files(root: Path, rels: list[str]) -> dict[str, tuple[object, list[Diag
         to_parse: list[tuple[str, bytes]] = []
         hashes: dict[str, str] = {}
         racy_before = time.time_ns() - RACY_SECONDS * 1_000_000_000
+        reads = _reads.get(os.path.abspath(root)) if _reads else None
+        if reads is None:
+            reads = {}  # nobody is recording: a throw-away
 
         for rel in rels:
             path = root / rel
             try:
                 st = os.stat(path)
             except OSError:
+                reads[rel] = None
                 out[rel] = read_data(path, rel)  # reports E101 exactly as yamlio does
                 continue
             sig = _stat_sig(st)
@@ -479,14 +515,17 @@ def read_files(root: Path, rels: list[str]) -> dict[str, tuple[object, list[Diag
                     STATS["hits"] += 1
                     out[rel] = got
                     new_index[rel] = entry
+                    reads[rel] = list(entry)
                     continue
             if st.st_size > MAX_FILE_BYTES:
+                reads[rel] = None
                 out[rel] = read_data(path, rel)  # E105, not cached
                 continue
             try:
                 with open(path, "rb") as fh:
                     raw = fh.read()
             except OSError:
+                reads[rel] = None
                 out[rel] = read_data(path, rel)
                 continue
             STATS["hashed"] += 1
@@ -500,6 +539,7 @@ def read_files(root: Path, rels: list[str]) -> dict[str, tuple[object, list[Diag
                        and st.st_mtime_ns < racy_before and st.st_ctime_ns < racy_before)
             idx = [*sig, h] if trusted else [-1, -1, -1, -1, h]
             new_index[rel] = idx
+            reads[rel] = list(idx)
             if index.get(rel) != idx:
                 changed = True
             if h in frags:

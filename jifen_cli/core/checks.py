@@ -9,10 +9,12 @@ line numbers once for all diagnostics.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 from .diagnostics import Diagnostic, WARNING, diag
-from .loader import BRANCH_FILE, EVENT_FILE, MEMBERS_FILE, list_branch_files, load_branch
+from .loader import (BRANCH_FILE, EVENT_FILE, MEMBERS_FILE, list_branch_files, load_branch,
+                     unusable_entries)
 from .model import STATUSES, Ledger
 from .values import suggest
 
@@ -64,29 +66,40 @@ def check_members(ledger: Ledger) -> list[Diagnostic]:
     return out
 
 
+def _checked_entries(ledger: Ledger) -> list:
+    """The entries to check: the scored ones and those left out of scoring because a
+    required field is broken (their other fields are still checked; a field that could
+    not be read is None)."""
+    broken = unusable_entries(ledger)
+    return ledger.entries + broken if broken else ledger.entries
+
+
 def check_entries(ledger: Ledger) -> list[Diagnostic]:
     out = []
-    ids = Counter(e.id for e in ledger.entries)
+    entries = _checked_entries(ledger)
+    ids = Counter(e.id for e in entries if e.id is not None)
     reported = set()
     all_ids = set(ids)
     superseded = ledger.superseded_ids()  # a voided/corrected entry no longer counts
-    for e in ledger.entries:
-        if ids[e.id] > 1 and e.id not in reported:
-            others = [f"{x.loc.file}" for x in ledger.entries if x.id == e.id and x is not e]
+    for e in entries:
+        if e.id is not None and ids[e.id] > 1 and e.id not in reported:
+            others = [f"{x.loc.file}" for x in entries if x.id == e.id and x is not e]
             out.append(diag("E305", f"条目编号“{e.id}”重复（另见 {others[0]}）", e.loc, "id",
                             hint="每条记录的编号必须唯一"))
             reported.add(e.id)
         m = EVENT_FILE.match(e.loc.file)
-        if m and (e.date.year, e.date.month) != (int(m[2]), int(m[3])):
+        if e.date is not None and m and (e.date.year, e.date.month) != (int(m[2]), int(m[3])):
             out.append(diag("E401", f"条目日期 {e.date} 不在 {m[2]}年{int(m[3])}月", e.loc, "date",
                             hint=f"应记入 events/{e.date.year}/{e.date:%Y-%m}.yaml"))
-        member = ledger.member(e.member)
-        if member is None and _ambiguous_name(ledger, e.member):
+        member = ledger.member(e.member) if e.member is not None else None
+        if e.member is None:
+            pass  # missing or unreadable: reported by the loader (E202/E204)
+        elif member is None and _ambiguous_name(ledger, e.member):
             pass  # reported by the loader (E307)
         elif member is None:
             out.append(diag("E301", f"未知党员“{e.member}”", e.loc, "member",
                             hint=_member_hint(ledger, e.member)))
-        else:
+        elif e.date is not None:
             if member.joined and e.date < member.joined:
                 out.append(diag("E402", f"条目日期 {e.date} 早于{member.name}加入的日期 {member.joined}",
                                 e.loc, "date"))
@@ -110,8 +123,9 @@ def check_entries(ledger: Ledger) -> list[Diagnostic]:
 
 
 def _correction_cycles(ledger: Ledger) -> list[Diagnostic]:
-    target = {e.id: e.corrects for e in ledger.entries if e.corrects}
-    by_id = {e.id: e for e in ledger.entries}
+    entries = [e for e in _checked_entries(ledger) if e.id is not None]
+    target = {e.id: e.corrects for e in entries if e.corrects}
+    by_id = {e.id: e for e in entries}
     out, seen = [], set()
     for start in target:
         path, node = [], start
@@ -125,7 +139,7 @@ def _correction_cycles(ledger: Ledger) -> list[Diagnostic]:
     counts = Counter(target.values())
     for old, n in counts.items():
         if n > 1 and old in by_id:
-            later = [e for e in ledger.entries if e.corrects == old]
+            later = [e for e in entries if e.corrects == old]
             out.append(diag("E306", f"条目“{old}”被更正了 {n} 次（" + "、".join(e.id for e in later) + "）",
                             later[-1].loc, "corrects", hint="后一次更正应针对前一次更正的条目"))
     return out
@@ -148,7 +162,7 @@ def check_evaluations(ledger: Ledger) -> list[Diagnostic]:
 
 def check_objections(ledger: Ledger) -> list[Diagnostic]:
     out = []
-    entry_ids = {e.id for e in ledger.entries}
+    entry_ids = {e.id for e in _checked_entries(ledger) if e.id is not None}
     seen = set()
     names = {m.name for m in ledger.members}
     for ob in ledger.objections:
@@ -173,7 +187,7 @@ def check_rules_coverage(ledger: Ledger) -> list[Diagnostic]:
         return out
     first = min(r.start for r in ledger.settings.rules)
     reported = set()
-    with_entries = {e.loc.file for e in ledger.entries}
+    with_entries = {e.loc.file for e in _checked_entries(ledger)}
     for rel in list_branch_files(ledger.root):
         m = EVENT_FILE.match(rel)
         if not m or not 1 <= int(m[3]) <= 12:
@@ -267,7 +281,7 @@ def all_checks() -> dict:
 def check_ledger(ledger: Ledger, only: list[str] | None = None) -> list[Diagnostic]:
     out = []
     for name, fn in all_checks().items():
-        if only and name not in only:
+        if only is not None and name not in only:  # None: all; []: none
             continue
         out.extend(fn(ledger))
     return out
@@ -334,15 +348,115 @@ def _drop_rules_echoes(ledger: Ledger, loaded: list[Diagnostic], checked: list[D
     return out
 
 
+#: rules checks that say a value is missing (or not usable), and the entry field it is about
+_NEEDS_FIELD = {"E606": "points", "E602": "quantity", "E603": "level"}
+
+
+def _merge_unread_values(loaded: list[Diagnostic], checked: list[Diagnostic]) -> list[Diagnostic]:
+    """A value that is written but cannot be read (``points: 两分``, E206) is missing to
+    the rules check as well (E606 "须写 points").  Say it once, at the value, with the
+    loader's message and the rule's requirement added to the hint."""
+    unread = {(d.file, tuple(d.path)): i for i, d in enumerate(loaded)
+              if d.is_error and d.file and d.path and d.code.startswith("E2")}
+    if not unread:
+        return checked
+    out = []
+    for d in checked:
+        field = _NEEDS_FIELD.get(d.code)
+        if field and d.file and d.path[:1] == ("entries",):
+            path = tuple(d.path) if d.path[-1:] == (field,) else tuple(d.path) + (field,)
+            i = unread.get((d.file, path))
+            if i is not None:
+                src = loaded[i]
+                if d.message not in (src.hint or ""):  # a copy: never change a shared value
+                    loaded[i] = replace(src, hint="；".join(x for x in (src.hint, d.message) if x))
+                continue
+        out.append(d)
+    return out
+
+
 def check_branch(root: Path, only: list[str] | None = None):
     """The whole `jifen check` pipeline → (ledger, sorted diagnostics with lines)."""
     from .yamlio import resolve_locations
 
     ledger, diags = load_branch(Path(root))
     checked = _drop_rules_echoes(ledger, diags, check_ledger(ledger, only))
+    checked = _merge_unread_values(diags, checked)
     diags.extend(_without_roster_cascade(ledger, diags, checked))
     diags = _dedupe(diags)
     resolve_locations(ledger.root, diags)
     diags.sort(key=Diagnostic.sort_key)
     return ledger, diags
 
+
+
+# --------------------------------------------------------------------------- memoized
+#: the checks whose answer depends on more than the branch's files (git history): never
+#: taken from the results memo
+LIVE_CHECKS = ("published",)
+
+
+class CheckSummary:
+    """What `jifen check` reports: the diagnostics (sorted, with lines) and the counts of
+    the summary line.  Plain data, so that it can come from the results memo."""
+
+    __slots__ = ("name", "members", "entries", "evaluations", "diagnostics")
+
+    def __init__(self, name: str, members: int, entries: int, evaluations: int,
+                 diagnostics: list[Diagnostic]):
+        self.name, self.members, self.entries = name, members, entries
+        self.evaluations, self.diagnostics = evaluations, diagnostics
+
+    def to_plain(self) -> dict:
+        return {"name": self.name, "counts": [self.members, self.entries, self.evaluations],
+                "diagnostics": [[d.code, d.message, d.file, list(d.path), d.line, d.col, d.hint,
+                                 d.severity] for d in self.diagnostics]}
+
+    @classmethod
+    def from_plain(cls, raw) -> CheckSummary | None:
+        try:
+            members, entries, evaluations = raw["counts"]
+            diags = [Diagnostic(code, message, file, tuple(path), line, col, hint, severity)
+                     for code, message, file, path, line, col, hint, severity in raw["diagnostics"]]
+            if not isinstance(raw["name"], str) or not all(
+                    isinstance(d.code, str) and isinstance(d.message, str) for d in diags):
+                return None
+            return cls(raw["name"], int(members), int(entries), int(evaluations), diags)
+        except (KeyError, TypeError, ValueError):
+            return None
+
+
+def check_summary(root: Path, only: list[str] | None = None) -> CheckSummary:
+    """:func:`check_branch` through the results memo (:mod:`jifen_cli.core.memo`): when no
+    file of the branch changed since the same checks last ran (same code), the answer is
+    reused; the live checks (:data:`LIVE_CHECKS`) always run.  Raises what
+    :func:`check_branch` raises."""
+    from .memo import Memo
+    from .yamlio import resolve_locations
+
+    wanted = [n for n in CHECKS if not only or n in only]
+    stored = [n for n in wanted if n not in LIVE_CHECKS]
+    from .periods import today
+
+    # today is part of the question: no check reads the clock now, but one that does
+    # (a date in the future) must not be answered from yesterday's memo
+    memo = Memo(root, {"ask": "check", "checks": stored, "today": today().isoformat()})
+    raw = memo.get()
+    summary = CheckSummary.from_plain(raw) if raw is not None else None
+    if summary is None:
+        ledger, diags = check_branch(root, stored)
+        summary = CheckSummary(ledger.settings.name, len(ledger.members), len(ledger.entries),
+                               len(ledger.evaluations), diags)
+        memo.put(summary.to_plain())
+    live = [d for name in wanted if name in LIVE_CHECKS for d in CHECKS[name](_RootOnly(Path(root)))]
+    if live:
+        resolve_locations(Path(root), live)
+        summary.diagnostics = sorted(summary.diagnostics + live, key=Diagnostic.sort_key)
+    return summary
+
+
+class _RootOnly:
+    """A stand-in ledger for the live checks, which look only at ``ledger.root``."""
+
+    def __init__(self, root: Path):
+        self.root = root

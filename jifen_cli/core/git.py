@@ -329,27 +329,54 @@ def tag_message(root: Path, name: str) -> str:
 _DATE_RE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 
 
+#: something meant as a date but not written YYYY-MM-DD: 2019/2/1, 2019.02.01, 2019年2月1日
+_LOOSE_DATE_RE = re.compile(r"^(\d{4})\s*[/.年]\s*(\d{1,2})\s*[/.月]\s*(\d{1,2})\s*日?$")
+
+
 def resolve(root: Path, rev_or_date: str) -> str:
     """A commit sha for a revision (sha, tag, ``HEAD~2``...) or a date ``YYYY-MM-DD``
-    (the last commit made on or before the end of that day)."""
+    (the last commit *made* — committed to the archive — on or before the end of that
+    day; docs/AUDIT.md §7: entry dates and ``JIFEN_TODAY`` do not move commits)."""
     text = str(rev_or_date).strip()
     if _DATE_RE.match(text):
         try:
             day = date.fromisoformat("-".join(p.zfill(2) for p in text.split("-")))
         except ValueError:
-            raise GitError(f"日期不合法：{text}", code="E705") from None
+            raise GitError(f"--as-of 的日期“{text}”不存在", code="E705",
+                           hint="检查月份和日子，日期写作 YYYY-MM-DD，如 2019-02-01") from None
         sha = run_git(root, "rev-list", "-1", f"--before={day.isoformat()} 23:59:59",
                       "HEAD", check=False).strip()
         if not sha:
-            raise GitError(f"{day.isoformat()} 及以前没有任何提交", code="E705",
-                           hint="用 jifen log 查看有哪些提交")
+            raise _nothing_before(root, day)
         return sha
     sha = run_git(root, "rev-parse", "--verify", "--quiet", f"{text}^{{commit}}",
                   check=False).strip()
-    if not sha:
-        raise GitError(f"找不到版本 {text}", code="E705",
-                       hint="可以是提交号、标签（如 publish/2019-01）或日期 YYYY-MM-DD")
-    return sha
+    if sha:
+        return sha
+    loose = _LOOSE_DATE_RE.match(text)
+    if loose:
+        try:
+            meant = date(int(loose[1]), int(loose[2]), int(loose[3])).isoformat()
+        except ValueError:
+            meant = None
+        raise GitError(f"--as-of 的日期“{text}”格式不对：日期要写成 YYYY-MM-DD（年-月-日，用短横线，月和日两位）",
+                       code="E705", hint=f"写作 {meant}" if meant else "检查月份和日子，如 2019-02-01")
+    raise GitError(f"找不到版本 {text}", code="E705",
+                   hint="可以是提交号、标签（如 publish/2019-01）或日期 YYYY-MM-DD")
+
+
+def _nothing_before(root: Path, day: date) -> GitError:
+    """E705 for a date before the branch's first commit, naming that commit's date and
+    what to use instead."""
+    first = run_git(root, "log", "--reverse", "--format=%cd", "--date=format:%Y-%m-%d", "HEAD", "--", ".",
+                    check=False).split("\n", 1)[0].strip()
+    when = f"：本支部台账最早的提交是 {first}" if first else ""
+    tags = [t for t in list_tags(root, "publish/*")][:3] if first else []
+    hint = ("--as-of 的日期指台账提交存档的实际时间，不是条目的日期；补录的历史数据（JIFEN_TODAY）"
+            "在补录当天才存档。可改用提交号或标签")
+    hint += f"（如 {'、'.join(tags)}）" if tags else "（如 publish/2019-01）"
+    hint += "，jifen log 列出全部提交；只看某一期间的积分，直接写期间，如 jifen score 2019-01"
+    return GitError(f"{day.isoformat()} 及以前没有任何提交{when}", code="E705", hint=hint)
 
 
 def show_file(root: Path, rev: str, rel: str) -> bytes | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -230,6 +230,17 @@ def read_record(data, loc: Loc, fields: dict[str, Field], what: str,
                 diags: list[Diagnostic]) -> dict | None:
     """Validate one mapping against ``fields``; returns parsed values or None when the
     record is unusable.  Every problem is appended to ``diags``."""
+    out, usable = read_record_partial(data, loc, fields, what, diags)
+    return out if usable else None
+
+
+def read_record_partial(data, loc: Loc, fields: dict[str, Field], what: str,
+                        diags: list[Diagnostic]) -> tuple[dict | None, bool]:
+    """As :func:`read_record`, but an unusable mapping still gives its values:
+    ``(values, usable)``.  A required field that is missing or invalid is None in the
+    values and makes the record unusable (it must not be scored), yet its other fields
+    can still be checked (an entry with a wrong date and an unknown member gets both
+    errors).  ``(None, False)`` when ``data`` is not a mapping."""
     if _FAST_PATH and type(data) is dict and data.keys() <= fields.keys():
         out: dict = {}
         for name, spec, fast in _plan(fields):
@@ -246,11 +257,11 @@ def read_record(data, loc: Loc, fields: dict[str, Field], what: str,
                     break  # a diagnostic to report: the full path does it
             out[name] = value
         else:
-            return out
+            return out, True
     if not isinstance(data, dict):
         diags.append(diag("E201", f"{what}应为键值（映射），实际是{V._describe(data)}", loc,
                           hint="每个字段一行，写作 键: 值"))
-        return None
+        return None, False
     out: dict = {}
     usable = True
     for key in data:
@@ -286,7 +297,25 @@ def read_record(data, loc: Loc, fields: dict[str, Field], what: str,
                 usable = False
             value = spec.default
         out[name] = value
-    return out if usable else None
+    return out, usable
+
+
+@dataclass(slots=True)
+class LoadedLedger(Ledger):
+    """A :class:`Ledger` read from a branch directory, plus the entries that cannot be
+    scored because a required field (``id``, ``date``, ``member``, ``item``) is missing
+    or invalid.  Those are reported (E202/E205...) and left out of ``entries`` — the
+    engine never sees them — but ``jifen check`` still checks their other fields
+    (unknown member, unknown item, duplicate id...), so one broken field does not hide
+    the rest.  A required field that could not be read is None."""
+
+    unusable_entries: list[Entry] = field(default_factory=list)
+
+
+def unusable_entries(ledger: Ledger) -> list[Entry]:
+    """The entries of ``ledger`` that are checked but never scored (see
+    :class:`LoadedLedger`); none for a ledger built another way."""
+    return getattr(ledger, "unusable_entries", None) or []
 
 
 # --------------------------------------------------------------------------- reading
@@ -391,6 +420,7 @@ def load_branch(root: Path) -> tuple[Ledger, list[Diagnostic]]:
     members = _build_members(parsed.get(MEMBERS_FILE, (None, []))[0], diags)
 
     entries: list[Entry] = []
+    unusable: list[Entry] = []
     evaluations: list[Evaluation] = []
     objections: list[Objection] = []
     for rel in rels:
@@ -404,7 +434,7 @@ def load_branch(root: Path) -> tuple[Ledger, list[Diagnostic]]:
             if m[1] != m[2]:
                 diags.append(Diagnostic("E207", f"月份文件 {rel} 放错了年份目录", rel,
                                         hint=f"应放在 events/{m[2]}/ 下"))
-            entries.extend(_build_entries(rel, data, diags))
+            entries.extend(_build_entries(rel, data, diags, unusable))
         elif rel.startswith(("evaluations/", "objections/")):
             m = YEAR_FILE.match(rel)
             if not m:
@@ -417,9 +447,9 @@ def load_branch(root: Path) -> tuple[Ledger, list[Diagnostic]]:
                 objections.extend(_build_objections(rel, data, diags))
     history = _build_history(parsed.get(HISTORY_FILE, (None, []))[0], diags)
 
-    ledger = Ledger(root=root, settings=settings, members=members, rules=rules_data,
-                    entries=entries, evaluations=evaluations, objections=objections,
-                    history=history)
+    ledger = LoadedLedger(root=root, settings=settings, members=members, rules=rules_data,
+                          entries=entries, evaluations=evaluations, objections=objections,
+                          history=history, unusable_entries=unusable)
     _resolve_member_names(ledger, diags)
     return ledger, diags
 
@@ -545,18 +575,22 @@ def _member_placeholder(raw) -> dict | None:
     return out
 
 
-def _build_entries(rel: str, data, diags) -> list[Entry]:
+def _build_entries(rel: str, data, diags, unusable: list[Entry] | None = None) -> list[Entry]:
+    """The entries of one month file.  An entry whose required field is missing or
+    invalid goes to ``unusable`` (checked, never scored) instead of the result."""
     out = []
     for i, raw in enumerate(_top(data, rel, "entries", diags, "积分条目")):
         loc = Loc(rel, ("entries", i))
-        rec = read_record(raw, loc, ENTRY_FIELDS, "积分条目", diags)
+        rec, usable = read_record_partial(raw, loc, ENTRY_FIELDS, "积分条目", diags)
         if rec is None:
             continue
         times = rec["times"]
         if times is not None and times <= 0:
             diags.append(diag("E204", f"次数应为正数，实际是 {times}", loc, "times"))
             times = None
-        out.append(Entry(id=rec["id"], date=rec["date"], member=rec["member"], item=rec["item"],
+        if not usable and unusable is None:
+            continue
+        (out if usable else unusable).append(Entry(id=rec["id"], date=rec["date"], member=rec["member"], item=rec["item"],
                          times=times if times is not None else Decimal(1),
                          quantity=rec["quantity"], points=rec["points"], level=rec["level"],
                          subject=rec["subject"], note=rec["note"] or "", by=rec["by"],
@@ -658,6 +692,7 @@ def _resolve_member_names(ledger: Ledger, diags: list[Diagnostic]) -> None:
         by_name.setdefault(m.name, []).append(m.id)
         by_key.setdefault(name_key(m.name), []).append(m)
     records = [(e, "member") for e in ledger.entries] + [(ev, "member") for ev in ledger.evaluations]
+    records += [(e, "member") for e in unusable_entries(ledger) if e.member is not None]
     for rec, attr in records:
         value = getattr(rec, attr)
         if value in ids:

@@ -6,6 +6,7 @@ first and last day, its months and a Chinese label.
 
 from __future__ import annotations
 
+import os
 import re
 from calendar import monthrange
 from dataclasses import dataclass
@@ -18,6 +19,12 @@ KINDS = (YEAR, HALF, QUARTER, MONTH)
 _SPAN = {YEAR: 12, HALF: 6, QUARTER: 3, MONTH: 1}
 _COUNT = {YEAR: 1, HALF: 2, QUARTER: 4, MONTH: 12}
 _QUARTER_NAMES = ("一", "二", "三", "四")
+
+
+def today() -> date:
+    """Today, or ``JIFEN_TODAY`` (YYYY-MM-DD) when set (tests, back-dated data entry)."""
+    forced = os.environ.get("JIFEN_TODAY")
+    return date.fromisoformat(forced) if forced else date.today()
 
 
 def months_per(kind: str) -> int:

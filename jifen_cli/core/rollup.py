@@ -72,6 +72,9 @@ UNGRADED = "不定等次"
 class Rollup:
     year: int
     branches: list[BranchResult]
+    #: the footnote when the year was still running on the day of the roll-up (the
+    #: scores are provisional, RULES.md §7.3), else None
+    note: str | None = None
 
     @property
     def good(self) -> list[BranchResult]:
@@ -124,33 +127,45 @@ def _num(d) -> str:
     return format(d.normalize(), "f")
 
 
-def rollup_branch(directory: str, year: int) -> BranchResult:
+def rollup_branch(directory: str, year: int, today: str | None = None) -> BranchResult:
     """Validate and score one branch.  Never raises: every failure is a skipped
-    branch with a Chinese reason."""
+    branch with a Chinese reason.  The result comes from the branch's results memo
+    (:mod:`jifen_cli.core.memo`) when none of its files changed since the same year
+    was rolled up (``today``, YYYY-MM-DD, is part of the question); the audit of
+    published periods (git) always runs."""
     from . import cache
-    from .diagnostics import JifenError
+    from .diagnostics import Diagnostic, JifenError
 
     res = BranchResult(dir=str(directory))
     parsed_before = cache.STATS["parsed"]
     try:
-        from .checks import check_branch
+        from .audit import check_published
+        from .checks import CHECKS, LIVE_CHECKS
         from .loader import find_branch_root
+        from .memo import Memo
+        from .yamlio import resolve_locations
 
         root = find_branch_root(Path(directory))
-        ledger, diags = check_branch(root)
-        res.name = ledger.settings.name
-        res.entries = len(ledger.entries)
-        errors = [d for d in diags if d.is_error]
-        res.errors, res.warnings = len(errors), len(diags) - len(errors)
-        if errors:
+        memo = Memo(root, {"ask": "org", "year": year, "today": today})
+        raw = memo.get()
+        got = _from_plain(raw) if raw is not None else None
+        if got is None:
+            got = _compute(root, year, [n for n in CHECKS if n not in LIVE_CHECKS], today)
+            memo.put(_to_plain(*got))
+        res, errors = got
+        res.dir = str(directory)
+        live = check_published(root)
+        if live:
+            resolve_locations(root, live)
+            live_errors = [d for d in live if d.is_error]
+            res.warnings += len(live) - len(live_errors)
+            if live_errors:
+                errors = sorted(errors + live_errors, key=Diagnostic.sort_key)
+                res.ok, res.lines, res.excluded = False, [], []
+        res.errors = len(errors)
+        if errors and not res.problem:
             first = "；".join(d.format() for d in errors[:3])
             res.problem = f"台账有 {len(errors)} 个错误，未汇总（{first}）"
-            return res
-        from .engine import year_result
-
-        result = year_result(ledger, year, grade=True)
-        _fill(res, result)
-        res.ok = True
     except JifenError as exc:
         detail = "；".join(d.format() for d in exc.diagnostics[:3])
         res.problem = exc.message + (f"（{detail}）" if detail else "")
@@ -160,6 +175,63 @@ def rollup_branch(directory: str, year: int) -> BranchResult:
         cache.flush()
         res.parsed = cache.STATS["parsed"] - parsed_before
     return res
+
+
+def _compute(root: Path, year: int, checks: list[str], today: str | None = None):
+    """(BranchResult, its error diagnostics) of a branch, the live checks left out.
+    For a year still running on ``today`` the scores are provisional (RULES.md §7.3)."""
+    from datetime import date
+
+    from .checks import check_branch
+
+    res = BranchResult(dir=str(root))
+    ledger, diags = check_branch(root, checks)
+    res.name = ledger.settings.name
+    res.entries = len(ledger.entries)
+    errors = [d for d in diags if d.is_error]
+    res.warnings = len(diags) - len(errors)
+    if not errors:
+        from .engine import horizon_on, year_result
+
+        horizon = horizon_on(year, date.fromisoformat(today)) if today else None
+        _fill(res, year_result(ledger, year, grade=True, horizon=horizon))
+        res.ok = True
+    return res, errors
+
+
+def _to_plain(res: BranchResult, errors) -> dict:
+    def dec(d):
+        return None if d is None else str(d)
+
+    return {"name": res.name, "ok": res.ok, "warnings": res.warnings, "entries": res.entries,
+            "sections": res.sections, "scales": res.scales,
+            "lines": [[ln.member, ln.name, ln.category, [[k, dec(v)] for k, v in ln.sections.items()],
+                       dec(ln.total), ln.rank, ln.grades, ln.remark] for ln in res.lines],
+            "excluded": [list(x) for x in res.excluded],
+            "errors": [[d.code, d.message, d.file, list(d.path), d.line, d.col, d.hint, d.severity]
+                       for d in errors]}
+
+
+def _from_plain(raw) -> tuple[BranchResult, list] | None:
+    """The memo's answer back as (BranchResult, errors); None when it is malformed."""
+    from .diagnostics import Diagnostic
+
+    def dec(v):
+        return None if v is None else Decimal(v)
+
+    try:
+        res = BranchResult(dir="", name=raw["name"], ok=bool(raw["ok"]), warnings=int(raw["warnings"]),
+                           entries=int(raw["entries"]), sections=list(raw["sections"]),
+                           scales={str(k): list(v) for k, v in raw["scales"].items()})
+        for member, name, category, sections, total, rank, grades, remark in raw["lines"]:
+            res.lines.append(MemberLine(member, name, category, {k: dec(v) for k, v in sections},
+                                        dec(total), rank, dict(grades), remark))
+        res.excluded = [tuple(x) for x in raw["excluded"]]
+        errors = [Diagnostic(code, message, file, tuple(path), line, col, hint, severity)
+                  for code, message, file, path, line, col, hint, severity in raw["errors"]]
+        return res, errors
+    except (KeyError, TypeError, ValueError, ArithmeticError, AttributeError):
+        return None
 
 
 def _fill(res: BranchResult, result) -> None:
@@ -192,8 +264,14 @@ def _init_worker():
 
 
 def rollup(dirs: list[Path], year: int, jobs: int = 1,
-           progress: Callable[[int, int, BranchResult], None] | None = None) -> Rollup:
-    """Roll up ``dirs`` (in the given order) for ``year`` using ``jobs`` processes."""
+           progress: Callable[[int, int, BranchResult], None] | None = None,
+           today: str | None = None) -> Rollup:
+    """Roll up ``dirs`` (in the given order) for ``year`` using ``jobs`` processes.
+    ``today`` (YYYY-MM-DD) defaults to :func:`periods.today` (``JIFEN_TODAY``)."""
+    if today is None:
+        from .periods import today as today_date
+
+        today = today_date().isoformat()
     dirs = [str(d) for d in dirs]
     results: list[BranchResult | None] = [None] * len(dirs)
     done = 0
@@ -202,7 +280,7 @@ def rollup(dirs: list[Path], year: int, jobs: int = 1,
         os.environ["JIFEN_JOBS"] = "1" if jobs <= 1 else str(jobs)
         try:
             for i, d in enumerate(dirs):
-                results[i] = rollup_branch(d, year)
+                results[i] = rollup_branch(d, year, today)
                 done += 1
                 if progress:
                     progress(done, len(dirs), results[i])
@@ -211,7 +289,7 @@ def rollup(dirs: list[Path], year: int, jobs: int = 1,
                 os.environ.pop("JIFEN_JOBS", None)
             else:
                 os.environ["JIFEN_JOBS"] = saved
-        return Rollup(year, results)  # type: ignore[arg-type]
+        return Rollup(year, results, _note(year, today))  # type: ignore[arg-type]
 
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -222,7 +300,7 @@ def rollup(dirs: list[Path], year: int, jobs: int = 1,
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker) as pool:
-        futures = {pool.submit(rollup_branch, d, year): i for i, d in enumerate(dirs)}
+        futures = {pool.submit(rollup_branch, d, year, today): i for i, d in enumerate(dirs)}
         for fut in as_completed(futures):
             i = futures[fut]
             try:
@@ -232,7 +310,17 @@ def rollup(dirs: list[Path], year: int, jobs: int = 1,
             done += 1
             if progress:
                 progress(done, len(dirs), results[i])
-    return Rollup(year, results)  # type: ignore[arg-type]
+    return Rollup(year, results, _note(year, today))  # type: ignore[arg-type]
+
+
+def _note(year: int, today: str) -> str | None:
+    from datetime import date
+
+    from jifen_cli.render.scores import provisional_note
+
+    from .engine import as_period, horizon_on
+
+    return provisional_note(as_period(year), horizon_on(year, date.fromisoformat(today)))
 
 
 # --------------------------------------------------------------------------- tables
@@ -280,10 +368,11 @@ def render(r: Rollup, fmt: str, title: str | None = None) -> str | bytes:
     """The roll-up as md / csv (str) or xlsx (bytes)."""
     if fmt not in FORMATS:
         raise ValueError(fmt)
-    title = title or f"{r.year} 年度党员积分汇总表"
-    tables = [(title, *member_table(r)), (f"{r.year} 年度各支部等次统计表", *stats_table(r))]
+    title = title or f"{r.year} 年度党员积分汇总表" + ("（暂定）" if r.note else "")
+    # (title, footnote under the title, headers, rows)
+    tables = [(title, r.note, *member_table(r)), (f"{r.year} 年度各支部等次统计表", None, *stats_table(r))]
     if r.skipped:
-        tables.append(("未汇总的支部", *problems_table(r)))
+        tables.append(("未汇总的支部", None, *problems_table(r)))
     if fmt == "md":
         return _md(tables)
     if fmt == "csv":
@@ -295,8 +384,10 @@ def _md(tables) -> str:
     from jifen_cli.render.common import md_escape
 
     out = []
-    for title, headers, rows in tables:
+    for title, note, headers, rows in tables:
         out.append(f"## {md_escape(title)}\n")
+        if note:
+            out.append(f"{md_escape(note)}\n")
         out.append("| " + " | ".join(md_escape(h) for h in headers) + " |")
         out.append("|" + "|".join("---" for _ in headers) + "|")
         for row in rows:
@@ -315,10 +406,12 @@ def _csv(tables) -> str:
 
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    for i, (title, headers, rows) in enumerate(tables):
+    for i, (title, note, headers, rows) in enumerate(tables):
         if i:
             w.writerow([])
         w.writerow([csv_safe(title)])
+        if note:
+            w.writerow([csv_safe(note)])
         w.writerow([csv_safe(h) for h in headers])
         for row in rows:
             w.writerow([_text(c) if isinstance(c, (int, Decimal)) else csv_safe(c) for c in row])
@@ -341,12 +434,15 @@ def _xlsx(tables) -> bytes:
     names = ["汇总表", "等次统计", "未汇总"]
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
-    for (title, headers, rows), name in zip(tables, names):
+    for (title, note, headers, rows), name in zip(tables, names):
         ws = wb.create_sheet(name)
         ws.append([xlsx_text(title)])
         ws["A1"].font = Font(bold=True, size=14)
+        if note:
+            ws.append([xlsx_text(note)])
         ws.append([xlsx_text(h) for h in headers])
-        for c in ws[2]:
+        head = ws.max_row
+        for c in ws[head]:
             c.font = Font(bold=True)
         widths = [display_width(str(h)) for h in headers]
         for row in rows:
@@ -358,7 +454,7 @@ def _xlsx(tables) -> bytes:
 
         for j, wdt in enumerate(widths, 1):
             ws.column_dimensions[get_column_letter(j)].width = wdt + 2
-        ws.freeze_panes = "A3"
+        ws.freeze_panes = f"A{head + 1}"
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -70,7 +70,7 @@ def parse_date(value) -> tuple[date | None, Problem | None]:
         try:
             day = date(int(m[1]), int(m[2]), int(m[3]))
         except ValueError:
-            return None, Problem("E205", f"日期“{show(value)}”不存在", "检查月份和日子")
+            return None, Problem("E205", f"日期“{show(value)}”不存在", _no_such_day(int(m[1]), int(m[2]), int(m[3])))
         if fullwidth:
             return day, Problem("W201", f"日期“{show(value)}”含全角字符，已按 {day.isoformat()} 读取",
                                 "建议改为半角：" + day.isoformat(), WARNING)
@@ -83,6 +83,18 @@ def parse_date(value) -> tuple[date | None, Problem | None]:
             suggestion = "2019-01-15"
         return None, Problem("E205", f"日期“{show(value)}”格式不对", f"请写作 {suggestion}（年-月-日，月和日两位）")
     return None, Problem("E205", f"“{show(value)}”不是日期", "日期写作 2019-01-15")
+
+
+def _no_such_day(year: int, month: int, day: int) -> str:
+    """Why year-month-day is not a date, as a hint."""
+    import calendar
+
+    if not 1 <= month <= 12:
+        return f"月份只能是 01—12，这里写了 {month:02d}；检查月份和日子"
+    if year < 1:
+        return "检查年份"
+    last = calendar.monthrange(year, month)[1]
+    return f"{year}年{month}月只有 {last} 天（01—{last}），这里写了 {day:02d}；检查月份和日子"
 
 
 _CHINESE_NUMBERS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
@@ -113,9 +125,50 @@ def parse_decimal(value) -> tuple[Decimal | None, Problem | None]:
                                    f"只写数字即可：{number}", WARNING)
         return number, None
     hint = "只写阿拉伯数字，例如 2 或 0.5"
-    if text and all(ch in _CHINESE_NUMBERS or ch in "负分" for ch in text):
+    meant = _chinese_number(text)
+    if meant is not None:
+        if str(value).strip().endswith("分"):  # points: written positive, the item decides the sign
+            hint = f"请用阿拉伯数字：“{show(value)}”写作 {meant.lstrip('-')}（分值写正数，加分还是扣分由项目决定）"
+        else:
+            hint = f"请用阿拉伯数字：“{show(value)}”写作 {meant}"
+    elif text and all(ch in _CHINESE_NUMBERS or ch in "负分次个" for ch in text):
         hint = "请用阿拉伯数字，例如“两分”写作 2（分值写正数，加分还是扣分由项目决定）"
     return None, Problem("E206", f"“{show(value)}”不是数字", hint)
+
+
+def _chinese_number(text: str) -> str | None:
+    """Simple Chinese numerals people type for a number (两分、五次、十二、半、一个半) →
+    the Arabic form ("2", "5", "12", "0.5", "1.5"); None when it is not one."""
+    text = text.strip()
+    for unit in ("分", "次", "个", "小时"):
+        if text.endswith(unit) and len(text) > len(unit):
+            text = text[:-len(unit)]
+            break
+    sign = ""
+    if text.startswith("负"):
+        sign, text = "-", text[1:]
+    half = Decimal(0)
+    if text.endswith("半") and len(text) > 1:  # 一个半 / 两个半
+        half, text = Decimal("0.5"), text[:-1].removesuffix("个")
+    if text == "半":
+        value = Decimal("0.5")
+    elif not text or any(ch not in _CHINESE_NUMBERS or ch == "半" for ch in text):
+        return None
+    elif "十" in text:
+        head, _, tail = text.partition("十")
+        if "十" in tail or len(head) > 1 or len(tail) > 1:
+            return None
+        tens = _CHINESE_NUMBERS[head] if head else 1
+        ones = _CHINESE_NUMBERS[tail] if tail else 0
+        if tens == 0:
+            return None
+        value = Decimal(tens * 10 + ones)
+    elif len(text) == 1:
+        value = Decimal(_CHINESE_NUMBERS[text])
+    else:
+        return None
+    value += half
+    return sign + (str(value.normalize()) if value != value.to_integral_value() else str(int(value)))
 
 
 def parse_int(value) -> tuple[int | None, Problem | None]:

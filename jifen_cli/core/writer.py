@@ -38,6 +38,7 @@ from pathlib import Path
 
 from . import git
 from .lookup import resolve_member
+from .periods import today  # noqa: F401  (re-exported: writers and reports share one "today")
 from .diagnostics import EXIT_CANNOT_RUN, EXIT_PROBLEMS, WARNING, Diagnostic, JifenError
 
 #: env var: seconds to sleep between writing the temporary file and renaming it
@@ -680,12 +681,6 @@ def finish(root: Path, result: WriteResult, author: str, dry_run: bool,
 #: statuses in messages: the Chinese names FORMAT.md gives (status codes stay in files)
 _STATUS_ZH = {"confirmed": "已认定", "pending": "待认定", "rejected": "不予认定", "void": "作废"}
 _OBJECTION_ZH = {"open": "待处理", "upheld": "异议成立", "dismissed": "异议不成立"}
-
-
-def today() -> date:
-    """Today, or ``JIFEN_TODAY`` (YYYY-MM-DD) when set (tests, back-dated data entry)."""
-    forced = os.environ.get("JIFEN_TODAY")
-    return date.fromisoformat(forced) if forced else date.today()
 
 
 def month_file(day: date) -> str:

@@ -21,13 +21,14 @@ FORMATS = ("text", "md", "html", "csv", "xlsx")
 _ROUND = {"floor": ROUND_FLOOR, "ceil": ROUND_CEILING, "half_up": ROUND_HALF_UP}
 
 
-def engine_year_result(ledger, year: int):
-    """The engine's YearResult (imported lazily)."""
+def engine_year_result(ledger, year: int, horizon=None):
+    """The engine's YearResult (imported lazily); ``horizon``: the day the ledger is
+    known up to while the year is still running (provisional results)."""
     try:
         from jifen_cli.core.engine import year_result
     except ImportError as exc:  # pragma: no cover - only while the engine is missing
         raise JifenError("积分计算引擎不可用，无法生成年度表", hint=str(exc)) from exc
-    return year_result(ledger, year)
+    return year_result(ledger, year, horizon=horizon)
 
 
 # --------------------------------------------------------------------------- the data
@@ -38,9 +39,17 @@ class Column:
     numeric: bool = False
 
 
-def build_year(ledger, year: int, grade: bool, result=None) -> dict:
-    """Plain data of both tables."""
-    res = result if result is not None else engine_year_result(ledger, year)
+def build_year(ledger, year: int, grade: bool, result=None, horizon=None, settled=None) -> dict:
+    """Plain data of both tables.  ``horizon``: the year is still running (today): the
+    tables are provisional and say so in the title and a footnote.  ``settled``: the day
+    a year still running was settled as a whole (``jifen year --final``)."""
+    from .scores import provisional_note, settled_note
+
+    res = result if result is not None else engine_year_result(ledger, year, horizon)
+    horizon = getattr(res, "horizon", None)
+    mark = "（暂定）" if horizon is not None else ""
+    note = provisional_note(res.table.period, horizon) if horizon is not None else (
+        settled_note(settled) if settled is not None else None)
     s = ledger.settings
     scheme = res.scheme
     table = res.table
@@ -103,8 +112,10 @@ def build_year(ledger, year: int, grade: bool, result=None) -> dict:
 
     stats = [scale_stats(res, sc) for sc in scales]
     return {
-        "title": f"{s.name}{year}年度党员积分汇总表",
-        "stats_title": f"{s.name}{year}年度党员{'、'.join(scales) or '等次'}评定情况统计表",
+        "title": f"{s.name}{year}年度党员积分汇总表{mark}",
+        "stats_title": f"{s.name}{year}年度党员{'、'.join(scales) or '等次'}评定情况统计表{mark}",
+        "provisional": horizon is not None,
+        "note": note,
         "branch": s.name,
         "upper": s.upper,
         "secretary": s.secretary,
@@ -178,10 +189,11 @@ STATS_COLUMNS = [Column("档次", "band"), Column("分数范围", "range"), Colu
 
 
 # --------------------------------------------------------------------------- rendering
-def render_year(ledger, year: int, fmt: str, grade: bool) -> str | bytes:
-    """The year tables of ``year`` as text / md / html / csv (str) or xlsx (bytes)."""
+def render_year(ledger, year: int, fmt: str, grade: bool, horizon=None, settled=None) -> str | bytes:
+    """The year tables of ``year`` as text / md / html / csv (str) or xlsx (bytes).
+    ``horizon`` / ``settled``: see :func:`build_year`."""
     fmt = check_format(fmt, FORMATS)
-    data = build_year(ledger, year, grade)
+    data = build_year(ledger, year, grade, horizon=horizon, settled=settled)
     if fmt == "csv":
         return _csv(data)
     if fmt == "xlsx":
@@ -263,6 +275,9 @@ def _csv(data: dict) -> str:
         writer.writerow(headers)
         for row in rows:
             writer.writerow([_csv_cell(v) for v in row])
+    if data.get("note"):
+        writer.writerow([])
+        writer.writerow([csv_safe(text_clean(data["note"]))])
     return "\ufeff" + buf.getvalue()
 
 
@@ -319,6 +334,8 @@ def _xlsx(data: dict) -> bytes:
         ws.print_title_rows = "3:3"
         if n == 0:
             ws.cell(row=len(rows) + 5, column=1, value="党组织书记签名：")
+            if data.get("note"):
+                ws.cell(row=len(rows) + 7, column=1, value=xlsx_text(data["note"]))
     buf = io.BytesIO()
     wb.properties.creator = "jifen"
     # a fixed timestamp: the same ledger gives the same file

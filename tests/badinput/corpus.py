@@ -155,6 +155,30 @@ CASES: list[Case] = [
     # ------------------------------------------------------------ wrong types and values
     Case("points_in_chinese_words", may(item="other_deduct", points="两分"),
          expect=(f"{EV}:6:5:E206",), contains=("写作 2",), only=("entries",)),
+    Case("points_in_chinese_words_said_once", may(item="other_deduct", points="两分"),
+         expect=(f"{EV}:6:5:E206",), contains=("写作 2", "1—10 分之间")),
+    Case("points_in_chinese_five", may(item="other_deduct", points="五分"),
+         expect=(f"{EV}:6:5:E206",), contains=("写作 5",)),
+    Case("level_is_a_list_said_once", may(item="honour", level="[省级, 国家级]", subject="先进"),
+         expect=(f"{EV}:6:5:E201",), contains=("按等级计分",)),
+    # an entry with a broken required field is not scored, but its other fields are checked
+    Case("bad_date_keeps_other_errors", may(date="2019-13-45", member="M999", item="nosuch"),
+         expect=(f"{EV}:3:5:E205", f"{EV}:4:5:E301", f"{EV}:5:5:E302"),
+         contains=("月份只能是 01—12",)),
+    Case("bad_date_with_duplicate_id", may(id="2019-01-001", date="2019-5-10"),
+         expect=(f"{EV}:3:5:E205", "events/2019/2019-01.yaml:2:5:E305"), contains=("2019-05-10",)),
+    Case("bad_date_with_open_points", may(date="2019-05-32", item="other_deduct", points="两分"),
+         expect=(f"{EV}:3:5:E205", f"{EV}:6:5:E206"), contains=("只有 31 天", "1—10 分之间")),
+    Case("bad_date_member_by_name", may(date="2019/05/10", member="李四"), expect=(f"{EV}:3:5:E205",)),
+    Case("bad_date_corrected_later", {EV: "entries:\n  - id: 2019-05-001\n    date: 2019-05-40\n"
+                                          "    member: M023\n    item: absent\n"
+                                          "  - id: 2019-05-002\n    date: 2019-05-10\n    member: M023\n"
+                                          "    item: absent\n    corrects: 2019-05-001\n"},
+         expect=(f"{EV}:3:5:E205",)),
+    Case("missing_date_keeps_other_errors", may(date=None, item="absnet"),
+         expect=(f"{EV}:2:5:E202", f"{EV}:4:5:E302"), contains=("absent",)),
+    Case("bad_date_wrong_level", may(date="2019-00-10", item="honour", level="市级"),
+         expect=(f"{EV}:3:5:E205", f"{EV}:6:5:E603")),
     Case("date_with_slashes", may(date="2019/5/10"), expect=(f"{EV}:3:5:E205",), contains=("2019-05-10",)),
     Case("date_in_chinese", may(date="2019年5月10日"), expect=(f"{EV}:3:5:E205",), contains=("2019-05-10",)),
     Case("date_single_digit_month", may(date="2019-5-10"), expect=(f"{EV}:3:5:E205",), contains=("2019-05-10",)),

@@ -146,3 +146,17 @@ def test_rerun_after_one_edit_parses_only_that_file(tmp_path):
     edited = R.rollup(dirs, 2024, jobs=2)
     assert [b.parsed for b in edited.branches] == [0, 1, 0]
     assert _table(edited) == _table(first)  # a comment changes nothing else
+
+
+def test_year_in_progress_is_provisional(town):
+    """RULES.md §7.3: a roll-up made before the year's end says its scores are provisional
+    and leaves the yearly rules unsettled, as `jifen year` does."""
+    _, dirs = town
+    running = R.rollup(dirs, 2024, today="2024-11-22")
+    assert running.note and "截至2024年11月22日" in running.note and "暂定" in running.note
+    md = R.render(running, "md")
+    assert "2024 年度党员积分汇总表（暂定）" in md and "截至2024年11月22日" in md
+    csv_text = R.render(running, "csv")
+    assert csv_text.splitlines()[1].startswith("注：截至2024年11月22日")
+    over = R.rollup(dirs, 2024, today="2025-01-05")
+    assert over.note is None and "（暂定）" not in R.render(over, "md")

@@ -4,10 +4,14 @@ Public API (see docs/ARCHITECTURE.md, "Engine API"):
 
 - ``scheme_for(ledger, day_or_period) -> Scheme``
 - ``check_rules(ledger) -> list[Diagnostic]``
-- ``score(ledger, period) -> ScoreTable``
-- ``rank(ledger, period, by_class=False) -> list[Ranked]``
-- ``year_result(ledger, year, grade=True) -> YearResult``
-- ``explain(ledger, member_id, period) -> list[Step]``
+- ``score(ledger, period, horizon=None) -> ScoreTable``
+- ``rank(ledger, period, by_class=False, horizon=None) -> list[Ranked]``
+- ``year_result(ledger, year, grade=True, horizon=None) -> YearResult``
+- ``explain(ledger, member_id, period, horizon=None) -> list[Step]``
+- ``horizon_on(period, today) -> date | None``
+
+``horizon`` is the day the ledger is known up to while the period is still running
+(RULES.md §7.3): the engine never reads a clock, the caller passes the day.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from .results import (
 from .scoring import Calculator, build_table, round_value
 
 __all__ = [
-    "scheme_for", "check_rules", "score", "rank", "year_result", "explain", "as_period",
+    "scheme_for", "check_rules", "score", "rank", "year_result", "explain", "as_period", "horizon_on",
     "Scheme", "ScoreTable", "Row", "Ranked", "Grade", "MemberResult", "YearResult", "Step",
     "Excluded", "Effect", "fmt", "round_value",
 ]
@@ -43,6 +47,18 @@ def as_period(value) -> Period:
     if isinstance(value, date):
         return Period.of_month(value)
     return Period.parse(str(value))
+
+
+def horizon_on(period, today: date) -> date | None:
+    """The horizon for a report on ``period`` made on ``today``: ``today`` while the
+    period has not ended (its results are provisional, RULES.md §7.3), else None."""
+    period = as_period(period)
+    return today if today < period.end else None
+
+
+def _horizon(period: Period, horizon: date | None) -> date | None:
+    """A horizon on or after the period's end changes nothing: drop it."""
+    return horizon if horizon is not None and horizon < period.end else None
 
 
 def scheme_for(ledger: Ledger, day_or_period) -> Scheme:
@@ -65,14 +81,20 @@ def scheme_for(ledger: Ledger, day_or_period) -> Scheme:
 def score(ledger: Ledger, period, horizon: date | None = None) -> ScoreTable:
     """Member × section table for a month, quarter, half-year or year.  ``horizon``: the
     day the ledger is known up to (e.g. a notice's period end, for a year-to-date
-    score); rules on the absence of events then leave later months alone."""
+    score, or today for a period still running); rules on the absence of events then
+    leave later months alone and yearly minimums wait for the year end.  A horizon on or
+    after the period's end is ignored; the table's ``horizon`` says whether one applied."""
     period = as_period(period)
-    return build_table(Calculator(ledger, scheme_for(ledger, period), horizon), period)
+    horizon = _horizon(period, horizon)
+    table = build_table(Calculator(ledger, scheme_for(ledger, period), horizon), period)
+    table.horizon = horizon
+    return table
 
 
-def rank(ledger: Ledger, period, by_class: bool = False) -> list[Ranked] | dict[str, list[Ranked]]:
+def rank(ledger: Ledger, period, by_class: bool = False,
+         horizon: date | None = None) -> list[Ranked] | dict[str, list[Ranked]]:
     """Ranking within the branch (a list), or ``by_class``: {category: list}."""
-    table = score(ledger, period)
+    table = score(ledger, period, horizon)
     if not by_class:
         return ranked(table.rows)
     groups: dict[str, list[Row]] = {}
@@ -81,15 +103,20 @@ def rank(ledger: Ledger, period, by_class: bool = False) -> list[Ranked] | dict[
     return {cat: ranked(rows) for cat, rows in groups.items()}
 
 
-def year_result(ledger: Ledger, year: int, grade: bool = True) -> YearResult:
-    """Scores, ranks and (with ``grade``) grades, reasons and outcomes for a year."""
-    return _year_result(ledger, year, grade, {})
+def year_result(ledger: Ledger, year: int, grade: bool = True, horizon: date | None = None) -> YearResult:
+    """Scores, ranks and (with ``grade``) grades, reasons and outcomes for a year.
+    ``horizon``: the day the ledger is known up to while the year is still running
+    (provisional results: yearly rules are not settled; ``YearResult.horizon``)."""
+    return _year_result(ledger, year, grade, {}, horizon)
 
 
-def _year_result(ledger: Ledger, year: int, grade: bool, memo: dict) -> YearResult:
+def _year_result(ledger: Ledger, year: int, grade: bool, memo: dict,
+                 horizon: date | None = None) -> YearResult:
     period = Period.of_year(year)
+    horizon = _horizon(period, horizon)
     scheme = scheme_for(ledger, period)
-    table = build_table(Calculator(ledger, scheme), period)
+    table = build_table(Calculator(ledger, scheme, horizon), period)
+    table.horizon = horizon
     scales = [s.name for s in scheme.scales]
     if not grade:
         ranks = {r.member: r.rank for r in ranked(table.rows)}
@@ -101,11 +128,11 @@ def _year_result(ledger: Ledger, year: int, grade: bool, memo: dict) -> YearResu
         for cat_rows in _by_class(table.rows).values():
             for x in ranked(cat_rows):
                 first[x.member].class_rank = x.rank
-        return YearResult(year, scheme, table, members, scales)
+        return YearResult(year, scheme, table, members, scales, horizon)
     grader = Grader(ledger, scheme, table, year, lambda y: _past_state(ledger, y, memo))
     memo[year] = grader.state
     members = grader.grade_all()
-    return YearResult(year, scheme, table, members, scales)
+    return YearResult(year, scheme, table, members, scales, horizon)
 
 
 def _by_class(rows):
@@ -136,18 +163,19 @@ def _past_state(ledger: Ledger, year: int, memo: dict) -> YearState | None:
     return state
 
 
-def explain(ledger: Ledger, member_id: str, period) -> list[Step]:
+def explain(ledger: Ledger, member_id: str, period, horizon: date | None = None) -> list[Step]:
     """Every entry that counted, every cap, multiplier, veto, liability charge and rule
-    applied, in order, ending at the member's score (and, for a year, the grades)."""
+    applied, in order, ending at the member's score (and, for a year, the grades).
+    ``horizon`` as for :func:`score` (a period still running)."""
     period = as_period(period)
     if period.kind == YEAR:
-        result = year_result(ledger, period.year, grade=True)
+        result = year_result(ledger, period.year, grade=True, horizon=horizon)
         m = result.member(member_id)
         if m is None:
             return _not_scored(ledger, result.table, member_id, period)
         rank_step = Step(R.RANK, f"支部排名第{m.rank}名/共{len(result.table.rows)}人；类别内第{m.class_rank}名")
         return list(m.row.steps) + [rank_step] + list(m.steps)
-    table = score(ledger, period)
+    table = score(ledger, period, horizon)
     row = table.row(member_id)
     if row is None:
         return _not_scored(ledger, table, member_id, period)

@@ -5,9 +5,10 @@ E303, E6xx)."""
 from __future__ import annotations
 
 import difflib
-from datetime import date
+from datetime import date, timedelta
 
 from ..diagnostics import Diagnostic, diag
+from ..loader import EVENT_FILE, unusable_entries
 from ..model import Ledger
 from ..rules import compile_rules
 from ..rules.model import EVALUATION, Scheme
@@ -36,6 +37,15 @@ def check_rules(ledger: Ledger) -> list[Diagnostic]:
         member = ledger.member(e.member)
         if scheme is not None:
             out.extend(_check_entry(scheme, e, member))
+    # entries left out of scoring for a broken required field (loader.LoadedLedger): their
+    # other fields are still checked, against the rules of their month file when the date
+    # itself is what is broken
+    for e in unusable_entries(ledger):
+        day = e.date or _month_end_of(e.loc.file)
+        scheme = scheme_on(day) if day is not None else None
+        if scheme is not None and e.item is not None:
+            member = ledger.member(e.member) if e.member is not None else None
+            out.extend(_check_entry(scheme, e, member))
     for m in ledger.members:
         for scheme in {id(s): s for s in schemes.values() if s is not None}.values():
             if scheme.classes and m.category not in scheme.classes:
@@ -50,6 +60,21 @@ def check_rules(ledger: Ledger) -> list[Diagnostic]:
     return out
 
 
+def fmt_range(lo, hi) -> str:
+    from .results import fmt
+
+    return f"{fmt(lo)}—{fmt(hi)}"
+
+
+def _month_end_of(rel: str) -> date | None:
+    """The last day of the month a month file (events/2019/2019-03.yaml) is for."""
+    m = EVENT_FILE.match(rel)
+    if not m or not 1 <= int(m[3]) <= 12:
+        return None
+    year, month = int(m[2]), int(m[3])
+    return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+
+
 def _check_entry(scheme: Scheme, e, member) -> list[Diagnostic]:
     item = scheme.items.get(e.item)
     if item is None:
@@ -61,16 +86,16 @@ def _check_entry(scheme: Scheme, e, member) -> list[Diagnostic]:
         out.append(diag("E601", f"“{item.name}”每次固定 {item.points} 分，条目却写了 {e.points} 分",
                         e.loc, "points", hint="删去 points，或改用 times 表示次数"))
     if item.per is not None and e.quantity is None:
-        out.append(diag("E602", f"“{item.name}”按数量计分（每 {item.per} 计 {item.points} 分），条目缺少 quantity",
+        out.append(diag("E602", f"“{item.name}”按数量计分（每 {item.per} 计 {item.points} 分），须写 quantity",
                         e.loc))
     if item.levels is not None:
         if e.level is None:
-            out.append(diag("E603", f"“{item.name}”按等级计分，条目缺少 level", e.loc,
+            out.append(diag("E603", f"“{item.name}”按等级计分，须写 level", e.loc,
                             hint=f"可用：{'、'.join(item.levels)}"))
         elif e.level in item.level_ranges:
             lo, hi = item.level_ranges[e.level]
             if e.points is None or not lo <= abs(e.points) <= hi:
-                out.append(diag("E606", f"“{item.name}”等级“{e.level}”为 {lo}—{hi} 分，条目须写此范围内的 points",
+                out.append(diag("E606", f"“{item.name}”等级“{e.level}”为 {lo}—{hi} 分，须写此范围内的 points",
                                 e.loc, "points"))
         elif e.level not in item.levels:
             close = difflib.get_close_matches(e.level, list(item.levels), n=1)
@@ -79,7 +104,7 @@ def _check_entry(scheme: Scheme, e, member) -> list[Diagnostic]:
     if item.open is not None:
         lo, hi = item.open
         if e.points is None:
-            out.append(diag("E606", f"“{item.name}”为酌情计分（{lo}—{hi} 分），条目须写 points", e.loc))
+            out.append(diag("E606", f"“{item.name}”为酌情计分，须写 {fmt_range(lo, hi)} 分之间的 points", e.loc))
         elif not lo <= abs(e.points) <= hi:
             out.append(diag("E606", f"“{item.name}”酌情分应在 {lo}—{hi} 分之间，条目写了 {e.points}",
                             e.loc, "points"))

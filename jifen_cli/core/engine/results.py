@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import ROUND_DOWN, Decimal
 
 from ..periods import Period
@@ -114,6 +115,9 @@ class ScoreTable:
     sections: list[tuple[str, str, str]]  # (code, name, kind) in scheme order
     rows: list[Row]
     excluded: list[Excluded] = field(default_factory=list)
+    #: the day the ledger is known up to when the period had not ended yet (the scores
+    #: are provisional: yearly rules not settled, RULES.md §7.3); None for a whole period
+    horizon: date | None = None
 
     def row(self, member_id: str) -> Row | None:
         for r in self.rows:
@@ -169,6 +173,8 @@ class YearResult:
     table: ScoreTable
     members: list[MemberResult]
     scales: list[str]
+    #: see ScoreTable.horizon: set when the year was not over (provisional results)
+    horizon: date | None = None
 
     def member(self, member_id: str) -> MemberResult | None:
         for m in self.members:
