@@ -200,8 +200,10 @@ def register(app: typer.Typer) -> None:
         def build(ledger):
             from jifen_cli.render.cards import render_card  # not needed for a memoized answer
 
+            from jifen_cli.core.engine import horizon_on
+
             y = year or ledger.latest_year() or _today().year
-            return render_card(ledger, member, y, fmt)
+            return render_card(ledger, member, y, fmt, horizon=horizon_on(y, _today()))
 
         emit(with_ledger(branch, as_of, build), output)
         raise typer.Exit(EXIT_OK)

@@ -24,20 +24,22 @@ def _ordinal(i: int) -> str:
 
 
 # --------------------------------------------------------------------------- card
-def render_card(ledger, member_id: str, year: int, fmt: str) -> str:
+def render_card(ledger, member_id: str, year: int, fmt: str, horizon=None) -> str:
     """The member's card for ``year``: every item of the scheme down the side, months
-    1–12 across, the year score at the end."""
+    1–12 across, the year score at the end.  ``horizon``: the day the ledger is known
+    up to while the year is still running (the score is provisional and the card says
+    so, RULES.md §7.3)."""
     fmt = check_format(fmt, FORMATS)
-    card = build_card(ledger, member_id, year)
+    card = build_card(ledger, member_id, year, horizon=horizon)
     if fmt == "text":
         card["table"] = _card_text(card)
     return render_template(f"card.{'txt' if fmt == 'text' else fmt}.j2", c=card)
 
 
-def build_card(ledger, member_id: str, year: int, result=None) -> dict:
+def build_card(ledger, member_id: str, year: int, result=None, horizon=None) -> dict:
     m = resolve_member(ledger, member_id)
     start, end = date(year, 1, 1), date(year, 12, 31)
-    res = _year_result(ledger, year) if result is None else result
+    res = _year_result(ledger, year, horizon) if result is None else result
     scheme = res.scheme  # the engine's scheme of the year (in force on 31 December)
     classes = class_names(scheme)
     book = PointsBook(ledger, upto=end)
@@ -119,17 +121,24 @@ def build_card(ledger, member_id: str, year: int, result=None) -> dict:
         "rank": (f"{mr.rank}/{len(res.members)}" if mr is not None else ""),
         "grades": grades,
         "outcomes": list(mr.outcomes) if mr is not None else [],
-        "notes": list(row.notes) if row is not None else [],
+        "notes": _provisional(res) + (list(row.notes) if row is not None else []),
         "scored": row is not None,
         "excluded": next((x.reason for x in res.table.excluded if x.member == m.id), ""),
         "recorders": "、".join(s.recorders),
     }
 
 
-def _year_result(ledger, year: int):
+def _year_result(ledger, year: int, horizon=None):
     from .year import engine_year_result
 
-    return engine_year_result(ledger, year)
+    return engine_year_result(ledger, year, horizon=horizon)
+
+
+def _provisional(res) -> list[str]:
+    from .scores import provisional_note
+
+    note = provisional_note(res.table.period, res.horizon)
+    return [note] if note else []
 
 
 def _card_text(c: dict) -> str:

@@ -153,3 +153,19 @@ def test_final_after_the_year_changes_nothing(branch):
     a = invoke(branch, "year", 2019, "--grade", today="2020-01-05").output
     b = invoke(branch, "year", 2019, "--grade", "--final", today="2020-01-05").output
     assert a == b
+
+
+
+def test_card_of_a_year_in_progress_is_provisional(branch):
+    """The member card (jifen card) shows the same provisional year score as `jifen year`."""
+    running = invoke(branch, "card", "M023", "2019", "-f", "md")
+    assert running.exit_code == 0, running.output
+    assert NOTE in running.output
+
+    def daily(out):
+        return next(ln for ln in out.splitlines() if "**日常表现积分得分**" in ln).rstrip(" |").split()[-1]
+
+    assert daily(running.output) == "**99**"  # 100 − 1, the minimum waits for the year end
+    over = invoke(branch, "card", "M023", "2019", "-f", "md", today="2020-01-10")
+    assert over.exit_code == 0 and "年度尚未结束" not in over.output
+    assert daily(over.output) == "**94**"  # 100 − 1 − 5 (§7.1 差1次 × 5)
