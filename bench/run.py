@@ -61,6 +61,9 @@ from pathlib import Path
 
 from bench.generate import DATA, generate
 
+#: bytecode of the processes timed (see run_once)
+PYCACHE = DATA / ".pycache"
+
 PY = sys.executable
 JIFEN = [PY, "-m", "jifen_cli"]
 CLK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
@@ -105,7 +108,11 @@ def run_once(cmd: list[str], cwd: Path | None = None, env: dict | None = None) -
     its workers), the sampled peak RSS of the largest process and of the whole process
     tree, exit code.  (``ru_maxrss`` is not used: on Linux a child inherits the runner's
     high-water mark through fork, so it would report the runner's own size.)"""
-    full_env = {k: v for k, v in os.environ.items() if k not in ("JIFEN_NO_CACHE", "JIFEN_BRANCH")}
+    full_env = {k: v for k, v in os.environ.items()
+                if k not in ("JIFEN_NO_CACHE", "JIFEN_BRANCH", "PYTHONDONTWRITEBYTECODE")}
+    # byte-compiled as after `pip install` (which compiles every module); an editable
+    # checkout keeps its bytecode out of the tree (the warm-up run writes it)
+    full_env.setdefault("PYTHONPYCACHEPREFIX", str(PYCACHE))
     full_env.update(env or {})
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=full_env, stdout=subprocess.DEVNULL,

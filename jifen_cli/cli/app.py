@@ -126,7 +126,7 @@ def _root(
     debug: bool = typer.Option(False, "--debug", help="出错时显示完整的 Python 调用栈（报告问题时使用）"),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                  help="显示版本号"),
-    no_cache: bool = typer.Option(False, "--no-cache", help="不使用解析缓存（.jifen-cache），全部文件重新解析"),
+    no_cache: bool = typer.Option(False, "--no-cache", help="不使用缓存（.jifen-cache：解析结果和上次的计算结果），全部重新读取、重新计算"),
 ):
     _state["branch"] = branch
     _state["debug"] = debug

@@ -227,14 +227,35 @@ class Grader:
                 return b
         return None
 
-    def _fallback(self, scale: Scale, band: Band) -> Band | None:
+    def _fallback(self, scale: Scale, band: Band, above: int = -1) -> Band | None:
+        """Where a member who cannot stay in ``band`` goes: its ``else``, or the next band below that
+        is not forced-only. ``above``: a member demoted by a quota may only go below the band he lost
+        (index ``above``); an ``else`` pointing at or above it is then passed over."""
         if band.otherwise:
-            return scale.band(band.otherwise)
-        i = scale.bands.index(band)
+            target = scale.band(band.otherwise)
+            if target is None or scale.bands.index(target) > above:
+                return target
+        i = max(scale.bands.index(band), above)
         for nxt in scale.bands[i + 1:]:
             if not nxt.forced:
                 return nxt
         return None
+
+    def _select(self, scale: Scale, m: Member, band: Band | None, notes: list[str], above: int = -1) -> Band | None:
+        """Band selection from ``band`` on: while the band's ``require`` fails, go to its fallback
+        (``else`` or the next band). Used for every member's score band and, restricted to bands below
+        index ``above``, for a member a quota pushed out of band ``above``."""
+        guard = 0
+        while band is not None and band.require and guard < len(scale.bands):
+            failed = [c for c in band.require if not self.holds(c, m)]
+            if not failed:
+                break
+            nxt = self._fallback(scale, band, above)
+            notes.append(f"未满足“{band.name}”条件：{'；'.join(c.text for c in failed)} → "
+                         f"{nxt.name if nxt else '无等次'}")
+            band = nxt
+            guard += 1
+        return band
 
     def _grade_scale(self, scale: Scale, results, members):
         tentative: dict[str, Band | None] = {}
@@ -247,43 +268,41 @@ class Grader:
             if why_not:
                 res.grades[scale.name] = Grade(scale.name, None, why_not)
                 continue
-            band = score_band
-            notes = []
-            guard = 0
-            while band is not None and band.require and guard < len(scale.bands):
-                failed = [c for c in band.require if not self.holds(c, m)]
-                if not failed:
-                    break
-                nxt = self._fallback(scale, band)
-                notes.append(f"未满足“{band.name}”条件：{'；'.join(c.text for c in failed)} → "
-                             f"{nxt.name if nxt else '无等次'}")
-                band = nxt
-                guard += 1
-            tentative[mid] = band
+            notes: list[str] = []
+            tentative[mid] = self._select(scale, m, score_band, notes)
             reasons[mid] = notes
         # a member whose grade is forced (veto, no grade, investigation, sanction) takes no quota place
         forced = {mid: self._forced(scale, results[mid], members[mid]) for mid in tentative}
-        self._quotas(scale, tentative, reasons, results, {mid for mid, g in forced.items() if g})
+        # “参评人数 of: graded” counts only members who get a grade on this scale: not those whose
+        # grade is forced away (investigation ``grade: none``, no-grade items) nor those with no
+        # score on the scale (its section does not apply to them)
+        graded = {mid for mid in tentative
+                  if not (forced[mid] and forced[mid].band is None)
+                  and self._score(results[mid].row, scale) is not None}
+        self._quotas(scale, tentative, reasons, results, members,
+                     {mid for mid, g in forced.items() if g}, graded)
         for mid, band in tentative.items():
             reason = "；".join(reasons[mid]) or None
             if band is None and not reason:
                 reason = "分数不在任何档次内"
             results[mid].grades[scale.name] = forced[mid] or Grade(scale.name, band.name if band else None, reason)
 
-    def _quotas(self, scale: Scale, tentative, reasons, results, forced: set[str]):
+    def _quotas(self, scale: Scale, tentative, reasons, results, members, forced: set[str], graded: set[str]):
+        """Bands from the top down; a member a quota pushes out goes through the band selection again
+        (``require``/``else``) restricted to the bands below, so a lower band's quota (processed later)
+        counts him like anybody else in that band."""
         for band in scale.bands:
             q = band.quota
             if q is None:
                 continue
-            base = len(self.table.rows) if q.of == "scored" else sum(
-                1 for mid in results if mid in tentative)
+            base = len(self.table.rows) if q.of == "scored" else len(graded)
             count = share_count(base, q.share, q.round)
             cands = [mid for mid, b in tentative.items() if b is band and mid not in forced]
             quota_text = f"{_pct(q.share)} × {base}人 = {fmt(Decimal(base) * q.share)}，取{count}名"
             if q.mode == "top":
                 losers = [mid for mid in cands if self.state.ranks[mid] > count]
                 for mid in losers:
-                    self._demote(scale, band, mid, tentative, reasons,
+                    self._demote(scale, band, members[mid], tentative, reasons,
                                  f"名额：须排名在前{_pct(q.share)}（{quota_text}），本人排第"
                                  f"{self.state.ranks[mid]}名/共{len(self.table.rows)}人")
                 continue
@@ -304,13 +323,17 @@ class Grader:
                 tied_out = True
             for pos, mid in enumerate(cands[keep:], start=keep + 1):
                 tie = "（与入选边界并列，并列者均不入选）" if tied_out and key(mid) == cut_key else ""
-                self._demote(scale, band, mid, tentative, reasons,
+                self._demote(scale, band, members[mid], tentative, reasons,
                              f"名额：{band.name}档第{pos}名/共{len(cands)}人符合，{quota_text}{tie}")
 
-    def _demote(self, scale, band, mid, tentative, reasons, text):
-        nxt = self._fallback(scale, band)
-        tentative[mid] = nxt
-        reasons[mid].append(f"{text} → {nxt.name if nxt else '无等次'}")
+    def _demote(self, scale: Scale, band: Band, m: Member, tentative, reasons, text):
+        """``m`` loses ``band`` to its quota: he goes to its ``else`` (or the next band) and, like
+        everybody else, must meet that band's ``require`` or fall further — never back up to or
+        above the band he lost."""
+        above = scale.bands.index(band)
+        nxt = self._fallback(scale, band, above)
+        reasons[m.id].append(f"{text} → {nxt.name if nxt else '无等次'}")
+        tentative[m.id] = self._select(scale, m, nxt, reasons[m.id], above)
 
     def _forced(self, scale: Scale, res: MemberResult, m: Member) -> Grade | None:
         """The forced grade on ``scale``, if any: veto > no-grade > investigation > sanctions
