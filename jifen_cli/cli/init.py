@@ -52,10 +52,17 @@ def register(app: typer.Typer) -> None:
 
     @app.command("presets", help=PRESETS_HELP)
     def presets():
-        from tabulate import tabulate
-
         from jifen_cli.core.presets import list_presets
+        from jifen_cli.render.common import display_width
 
-        rows = [(label, title, f"种子 {seed}") for label, title, seed in list_presets()]
-        typer.echo(tabulate(rows, headers=["预设", "方案", "出处"], tablefmt="simple"))
+        rows = [("预设", "方案", "出处")] + [(label, title, f"种子 {seed}")
+                                          for label, title, seed in list_presets()]
+        widths = [max(display_width(r[i]) for r in rows) for i in range(2)]
+
+        def line(cells):  # columns lined up by display width (a Chinese character is 2)
+            return "  ".join(c + " " * (widths[i] - display_width(c)) if i < 2 else c
+                             for i, c in enumerate(cells))
+
+        typer.echo("\n".join([line(rows[0]), line(["-" * w for w in widths] + ["------"])]
+                             + [line(r) for r in rows[1:]]))
 

@@ -84,6 +84,11 @@ def test_presets_lists_every_scheme_label(run_jifen):
     listed = {line.split()[0] for line in r.stdout.splitlines()[2:] if line.strip()}
     assert listed == set(DOMAIN_LABELS)
     assert r.stdout.count("种子") == len(DOMAIN_LABELS)
+    # the 出处 column lines up on a terminal (a Chinese character is two columns wide)
+    from jifen_cli.render.common import display_width
+
+    starts = {display_width(line[:line.index("种子")]) for line in r.stdout.splitlines() if "种子" in line}
+    assert len(starts) == 1
 
 
 def test_every_preset_starts_a_branch_that_passes_check(run_jifen, tmp_path):
