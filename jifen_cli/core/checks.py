@@ -81,17 +81,24 @@ def check_entries(ledger: Ledger) -> list[Diagnostic]:
     reported = set()
     all_ids = set(ids)
     superseded = ledger.superseded_ids()  # a voided/corrected entry no longer counts
+    by_id = ledger._members_by_id()  # ledger.member(), without a call per entry
+    months: dict[str, tuple | None] = {}  # month file → (its match, (year, month))
     for e in entries:
         if e.id is not None and ids[e.id] > 1 and e.id not in reported:
             others = [f"{x.loc.file}" for x in entries if x.id == e.id and x is not e]
             out.append(diag("E305", f"条目编号“{e.id}”重复（另见 {others[0]}）", e.loc, "id",
                             hint="每条记录的编号必须唯一"))
             reported.add(e.id)
-        m = EVENT_FILE.match(e.loc.file)
-        if e.date is not None and m and (e.date.year, e.date.month) != (int(m[2]), int(m[3])):
+        rel = e.loc.file
+        month = months.get(rel, False)
+        if month is False:
+            m = EVENT_FILE.match(rel)
+            month = months[rel] = (m, (int(m[2]), int(m[3]))) if m else None
+        if e.date is not None and month and (e.date.year, e.date.month) != month[1]:
+            m = month[0]
             out.append(diag("E401", f"条目日期 {e.date} 不在 {m[2]}年{int(m[3])}月", e.loc, "date",
                             hint=f"应记入 events/{e.date.year}/{e.date:%Y-%m}.yaml"))
-        member = ledger.member(e.member) if e.member is not None else None
+        member = by_id.get(e.member) if e.member is not None else None
         if e.member is None:
             pass  # missing or unreadable: reported by the loader (E202/E204)
         elif member is None and _ambiguous_name(ledger, e.member):
@@ -125,6 +132,8 @@ def check_entries(ledger: Ledger) -> list[Diagnostic]:
 def _correction_cycles(ledger: Ledger) -> list[Diagnostic]:
     entries = [e for e in _checked_entries(ledger) if e.id is not None]
     target = {e.id: e.corrects for e in entries if e.corrects}
+    if not target:
+        return []
     by_id = {e.id: e for e in entries}
     out, seen = [], set()
     for start in target:
@@ -384,7 +393,7 @@ def check_branch(root: Path, only: list[str] | None = None):
     checked = _merge_unread_values(diags, checked)
     diags.extend(_without_roster_cascade(ledger, diags, checked))
     diags = _dedupe(diags)
-    resolve_locations(ledger.root, diags)
+    resolve_locations(ledger.root, diags, counts=getattr(ledger, "item_counts", None))
     diags.sort(key=Diagnostic.sort_key)
     return ledger, diags
 

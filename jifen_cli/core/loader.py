@@ -310,6 +310,9 @@ class LoadedLedger(Ledger):
     the rest.  A required field that could not be read is None."""
 
     unusable_entries: list[Entry] = field(default_factory=list)
+    #: {file: {top-level key: number of records}} as the files were read: lets
+    #: yamlio.resolve_locations compose only the records a big file's diagnostics are about
+    item_counts: dict[str, dict[str, int]] = field(default_factory=dict, repr=False, compare=False)
 
 
 def unusable_entries(ledger: Ledger) -> list[Entry]:
@@ -449,9 +452,20 @@ def load_branch(root: Path) -> tuple[Ledger, list[Diagnostic]]:
 
     ledger = LoadedLedger(root=root, settings=settings, members=members, rules=rules_data,
                           entries=entries, evaluations=evaluations, objections=objections,
-                          history=history, unusable_entries=unusable)
+                          history=history, unusable_entries=unusable,
+                          item_counts=_item_counts(parsed))
     _resolve_member_names(ledger, diags)
     return ledger, diags
+
+
+def _item_counts(parsed) -> dict[str, dict[str, int]]:
+    out = {}
+    for rel, (data, _) in parsed.items():
+        if type(data) is dict and len(data) == 1:
+            for key, items in data.items():
+                if type(items) is list:
+                    out[rel] = {key: len(items)}
+    return out
 
 
 def _key_hint(key) -> str | None:
@@ -575,12 +589,125 @@ def _member_placeholder(raw) -> dict | None:
     return out
 
 
+_ENTRY_KEYS = ENTRY_FIELDS.keys()
+_MAX_INT = int(V.MAX_NUMBER)
+_ONE = Decimal(1)
+_DECIMALS: dict[int, Decimal] = {}  # small int → Decimal (immutable: safe to share)
+
+
+def _fast_number(v):
+    """``V.parse_decimal(v)`` for a plain int with no problem, else _SLOW."""
+    if type(v) is int:
+        got = _DECIMALS.get(v)
+        if got is not None:
+            return got
+        if -V.MAX_NUMBER < v < V.MAX_NUMBER:
+            got = Decimal(v)
+            if -1000 <= v <= 1000:
+                _DECIMALS[v] = got
+            return got
+    return _SLOW
+
+
+_IDS: dict[str, str] = {}  # member / item code as written → as read (ASCII, stripped)
+
+
+def _fast_entry(raw: dict, loc: Loc):
+    """The Entry that :func:`read_record_partial` + :func:`_build_entries` make of a
+    common record (plain ids, ISO dates, int numbers, text, no problem to report), or
+    None when it cannot be sure — then the full path runs and reports."""
+    get = raw.get
+    eid = get("id")
+    if type(eid) is not str or not eid.isascii():
+        return None
+    eid = eid.strip()
+    if not eid:
+        return None
+    v = get("date")
+    day = _DATES.get(v) if type(v) is str else None
+    if day is None:
+        day = _fast_date(v)
+        if day is _SLOW:
+            return None
+    v = get("member")
+    member = _IDS.get(v) if type(v) is str else None
+    if member is None:
+        member = _fast_id(v)
+        if member is _SLOW:
+            return None
+        if len(_IDS) < 100_000:
+            _IDS[v] = member
+    v = get("item")
+    item = _IDS.get(v) if type(v) is str else None
+    if item is None:
+        item = _fast_id(v)
+        if item is _SLOW:
+            return None
+        if len(_IDS) < 100_000:
+            _IDS[v] = item
+    v = get("times")
+    if v is None:
+        times = _ONE
+    else:
+        times = _fast_number(v)
+        if times is _SLOW or times <= 0:
+            return None
+    quantity = get("quantity")
+    if quantity is not None:
+        quantity = _fast_number(quantity)
+        if quantity is _SLOW:
+            return None
+    points = get("points")
+    if points is not None:
+        points = _fast_number(points)
+        if points is _SLOW:
+            return None
+    level = get("level")
+    subject = get("subject")
+    note = get("note")
+    by = get("by")
+    status = get("status")
+    if status is None:
+        status = CONFIRMED
+    elif type(status) is not str or status not in _ENTRY_STATUS_SET:
+        return None
+    corrects = get("corrects")
+    if corrects is not None:
+        corrects = _fast_id(corrects)
+        if corrects is _SLOW:
+            return None
+    recorded = get("recorded")
+    if recorded is not None:
+        recorded = _fast_date(recorded)
+        if recorded is _SLOW:
+            return None
+    if note is None:
+        note = ""
+    elif type(note) is not str:
+        return None
+    if (level is not None and type(level) is not str) or (subject is not None and type(subject) is not str) \
+            or (by is not None and type(by) is not str):
+        return None
+    return Entry(eid, day, member, item, times, quantity, points, level, subject, note, by,
+                 status, corrects, recorded, loc)
+
+
+_ENTRY_STATUS_SET = frozenset(ENTRY_STATUSES)
+
+
 def _build_entries(rel: str, data, diags, unusable: list[Entry] | None = None) -> list[Entry]:
     """The entries of one month file.  An entry whose required field is missing or
     invalid goes to ``unusable`` (checked, never scored) instead of the result."""
     out = []
+    fast = _FAST_PATH
+    keys = _ENTRY_KEYS
     for i, raw in enumerate(_top(data, rel, "entries", diags, "积分条目")):
         loc = Loc(rel, ("entries", i))
+        if fast and type(raw) is dict and raw.keys() <= keys:
+            e = _fast_entry(raw, loc)
+            if e is not None:
+                out.append(e)
+                continue
         rec, usable = read_record_partial(raw, loc, ENTRY_FIELDS, "积分条目", diags)
         if rec is None:
             continue
@@ -614,6 +741,9 @@ def _build_evaluations(rel: str, year: int, data, diags) -> list[Evaluation]:
                 continue
             votes[str(group)] = {}
             for option, n in counts.items():
+                if type(n) is int and 0 <= n < _MAX_INT:  # what parse_int gives, no problem
+                    votes[str(group)][str(option)] = n
+                    continue
                 count, problem = V.parse_int(n)
                 if problem or count is None or count < 0:
                     diags.append(diag("E206", f"票数“{n}”应为非负整数", loc, "votes", group, option))
@@ -691,12 +821,12 @@ def _resolve_member_names(ledger: Ledger, diags: list[Diagnostic]) -> None:
     for m in ledger.members:
         by_name.setdefault(m.name, []).append(m.id)
         by_key.setdefault(name_key(m.name), []).append(m)
-    records = [(e, "member") for e in ledger.entries] + [(ev, "member") for ev in ledger.evaluations]
-    records += [(e, "member") for e in unusable_entries(ledger) if e.member is not None]
+    # only the records that do not give a known id need a look (most do)
+    records = [(e, "member") for e in ledger.entries if e.member not in ids]
+    records += [(ev, "member") for ev in ledger.evaluations if ev.member not in ids]
+    records += [(e, "member") for e in unusable_entries(ledger) if e.member is not None and e.member not in ids]
     for rec, attr in records:
         value = getattr(rec, attr)
-        if value in ids:
-            continue
         if value not in by_name:
             similar = by_key.get(name_key(value), [])
             if len(similar) == 1 and name_key(value):

@@ -429,11 +429,97 @@ def locate_in_text(text: str, path: tuple) -> tuple[int, int] | None:
     return None if node is None else _mark(_walk(node, tuple(path)))
 
 
-def resolve_locations(root: Path, diags: list[Diagnostic], texts: dict[str, str] | None = None):
+#: files smaller than this are simply composed whole to locate their diagnostics
+_CHUNKED_MIN = 100_000
+#: characters that YAML (PyYAML) may take as a line break, besides "\n"
+_ODD_BREAKS = re.compile("[\r\x85\u2028\u2029]")
+
+
+def _locate_by_items(text: str, group: list[Diagnostic], counts: dict) -> bool:
+    """Fill the lines of ``group`` (diagnostics of one big file, all about records of its
+    one top-level list, e.g. ``("members", 17, "name")``) by composing only the records
+    they are about instead of the whole file.  ``counts[key]`` is how many records the
+    list holds as the file was parsed.  True when done; False (nothing changed) whenever
+    the layout is not the plain one this relies on — then the file is composed whole.
+
+    The list must be a block sequence whose records each start with ``- `` at one
+    indentation, every other line of it blank, a comment or indented deeper: a record
+    then cannot start anywhere else, and a ``- `` line that is not a record start (inside
+    a quoted text spanning lines) would make one record too many, which the count
+    refuses.  Each record's text is composed on its own; its lines are shifted back to
+    where they are in the file (columns are unchanged: a record starts a line)."""
+    keys = {d.path[0] for d in group if d.path}
+    if len(keys) != 1:
+        return False
+    key = next(iter(keys))
+    if not isinstance(key, str) or key not in counts or _ODD_BREAKS.search(text) or "\t" in text:
+        return False
+    for d in group:
+        if d.path and (len(d.path) < 2 or type(d.path[1]) is not int or not 0 <= d.path[1] < counts[key]):
+            return False
+    lines = text.split("\n")
+    # the file: blank lines and comments, then "key:" at column 0, then the list to the end
+    head = f"{key}:"
+    first_line = None
+    for i, line in enumerate(lines):
+        body = line.strip(" ")
+        if body and not body.startswith("#"):
+            first_line = i
+            break
+    if first_line is None or lines[first_line].rstrip() != head:
+        return False
+    starts: list[int] = []
+    indent = None
+    for i in range(first_line + 1, len(lines)):
+        line = lines[i]
+        body = line.lstrip(" ")
+        if not body or body.startswith("#"):
+            continue
+        n = len(line) - len(body)
+        if indent is None:
+            if not body.startswith("- "):
+                return False
+            indent = n
+        if n == indent and body.startswith("- "):
+            starts.append(i)
+        elif n <= indent:  # another key, a text spanning lines, "-" alone...: not plain
+            return False
+    end = len(lines)
+    if len(starts) != counts[key]:
+        return False
+    starts.append(end)
+    nodes = {}
+    for d in group:
+        if not d.path or d.path[1] in nodes:
+            continue
+        k = d.path[1]
+        first = starts[k]
+        chunk = "\n".join(lines[first:starts[k + 1]])
+        try:
+            root = _compose(chunk)
+        except (yaml.YAMLError, YamlProblem, RecursionError):
+            return False
+        if not isinstance(root, yaml.SequenceNode) or len(root.value) != 1:
+            return False
+        nodes[k] = (root.value[0], first)
+    for d in group:
+        if d.path:
+            node, first = nodes[d.path[1]]
+            line, col = _mark(_walk(node, tuple(d.path[2:])) if len(d.path) > 2 else node)
+            d.line, d.col = line + first, col
+        else:
+            d.line, d.col = 1, 1
+    return True
+
+
+def resolve_locations(root: Path, diags: list[Diagnostic], texts: dict[str, str] | None = None,
+                      counts: dict[str, dict[str, int]] | None = None):
     """Fill line/column of diagnostics that only carry a keypath (in place).
 
     Each affected file is composed once.  ``texts`` may supply file contents already
-    in memory (e.g. a file staged for writing)."""
+    in memory (e.g. a file staged for writing).  ``counts`` ({file: {top-level key:
+    number of records}}, as the files were loaded) lets a big file with diagnostics
+    about some of its records compose only those records."""
     pending: dict[str, list[Diagnostic]] = {}
     for d in diags:
         if d.file and d.line is None:
@@ -447,6 +533,9 @@ def resolve_locations(root: Path, diags: list[Diagnostic], texts: dict[str, str]
             text, _ = read_text(path, rel)
             if text is None:
                 continue
+        if counts and rel in counts and len(text) >= _CHUNKED_MIN and \
+                _locate_by_items(text, group, counts[rel]):
+            continue
         node = _compose_for_locating(text)
         if node is None:
             continue

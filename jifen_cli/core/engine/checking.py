@@ -32,11 +32,27 @@ def check_rules(ledger: Ledger) -> list[Diagnostic]:
         ref = ledger.rules_file_for(day)
         return schemes.get(ref.file) if ref else None
 
+    by_id = ledger._members_by_id()  # ledger.member(), without a call per entry
+    on_day: dict[date, Scheme | None] = {}
+    # what _check_entry looks at, for the entries it found nothing wrong with: another
+    # entry with the same key is fine as well (the diagnostics depend on nothing else)
+    fine: set = set()
     for e in ledger.entries:
-        scheme = scheme_on(e.date)
-        member = ledger.member(e.member)
+        day = e.date
+        scheme = on_day.get(day, False)
+        if scheme is False:
+            scheme = on_day[day] = scheme_on(day)
         if scheme is not None:
-            out.extend(_check_entry(scheme, e, member))
+            member = by_id.get(e.member)
+            key = (id(scheme), e.item, e.points, e.quantity is None, e.level,
+                   None if member is None else member.category)
+            if key in fine:
+                continue
+            found = _check_entry(scheme, e, member)
+            if found:
+                out.extend(found)
+            else:
+                fine.add(key)
     # entries left out of scoring for a broken required field (loader.LoadedLedger): their
     # other fields are still checked, against the rules of their month file when the date
     # itself is what is broken

@@ -29,7 +29,7 @@ RANK = "rank"  # branch and class rank (explain for a year)
 EXCLUDED = "excluded"  # member left out of the scoring (exempt, not in the branch)
 
 
-@dataclass
+@dataclass(init=False)
 class Step:
     """One line of an explanation: Chinese text plus the numbers."""
 
@@ -41,6 +41,18 @@ class Step:
     entry: str | None = None  # entry id
     period: str | None = None  # period code (for schemes scored per month/quarter)
 
+    def __init__(self, kind: str, text, points: Decimal | None = None, value: Decimal | None = None,
+                 section: str | None = None, entry: str | None = None, period: str | None = None):
+        # the dataclass __init__, storing ``text`` (a str or a deferred Text) in ``_text``
+        # without going through the ``text`` property below
+        self.kind = kind
+        self._text = text
+        self.points = points
+        self.value = value
+        self.section = section
+        self.entry = entry
+        self.period = period
+
     def format(self) -> str:
         parts = [self.text]
         if self.points is not None:
@@ -49,12 +61,73 @@ class Step:
             parts.append(f" → {fmt(self.value)}")
         return "".join(parts)
 
+    def __getstate__(self):  # pickled (and copied) with its text written out
+        state = dict(self.__dict__)
+        state["_text"] = self.text
+        return state
+
+
+class Text:
+    """A step's text not written yet: ``fn(*args)``, called the first time ``Step.text``
+    is read.  Scoring a year makes a step for every entry, and most are never shown
+    (a year table, a notice): their text is only made for ``explain``.  ``fn`` must be
+    a pure function of ``args`` (values that do not change afterwards)."""
+
+    __slots__ = ("fn", "args")
+
+    def __init__(self, fn, *args):
+        self.fn = fn
+        self.args = args
+
+
+def _get_text(step: Step) -> str:
+    text = step._text
+    if type(text) is Text:
+        text = step._text = text.fn(*text.args)
+    return text
+
+
+def _set_text(step: Step, text) -> None:
+    step._text = text
+
+
+# a property over the dataclass field: ``Step(kind, Text(...))`` stores the deferred text,
+# every read (``.text``, ==, repr, dataclasses.replace/asdict, pickle) gets the string
+Step.text = property(_get_text, _set_text, doc="the step's Chinese text")
+
+
+def copy_step(step: Step, **changes) -> Step:
+    """``dataclasses.replace(step, **changes)`` for a plain Step, keeping a deferred text
+    deferred."""
+    if type(step) is not Step:
+        from dataclasses import replace
+
+        return replace(step, **changes)
+    new = Step(step.kind, step._text, step.points, step.value, step.section, step.entry, step.period)
+    for name, value in changes.items():
+        setattr(new, name, value)
+    return new
+
+
+_FMT: dict[Decimal, str] = {}  # the text depends only on the number's value
+
 
 def fmt(d: Decimal | None) -> str:
     """A number as the explanation shows it: no trailing zeros, at most 4 decimals
     (longer fractions are cut and marked with “…”)."""
     if d is None:
         return "—"
+    if type(d) is not Decimal or d.is_snan():
+        return _fmt(d)
+    text = _FMT.get(d)
+    if text is None:
+        text = _fmt(d)
+        if len(_FMT) < 20_000:
+            _FMT[d] = text
+    return text
+
+
+def _fmt(d: Decimal) -> str:
     suffix = ""
     if d != d.quantize(Decimal("0.0001"), rounding=ROUND_DOWN):
         d, suffix = d.quantize(Decimal("0.0001"), rounding=ROUND_DOWN), "…"

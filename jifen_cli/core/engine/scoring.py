@@ -15,16 +15,22 @@ from ..rules.model import (
     ACCOUNT, ACCRUE, BASE, BONUS, EVALUATION, FORMULA, PENALTY, Absence, Item, Scheme, Section,
 )
 from . import results as R
-from .results import Effect, Excluded, Row, ScoreTable, Step, fmt
+from .results import Effect, Excluded, Row, ScoreTable, Step, Text, copy_step, fmt
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
 _MODES = {"half_up": ROUND_HALF_UP, "down": ROUND_DOWN, "half_even": ROUND_HALF_EVEN}
 
 
+_UNITS: dict[int, Decimal] = {}  # places → Rounding.unit (a property computing it each time)
+
+
 def round_value(value: Decimal, scheme: Scheme) -> Decimal:
     r = scheme.rounding
-    return value.quantize(r.unit, rounding=_MODES[r.mode])
+    unit = _UNITS.get(r.places)
+    if unit is None:
+        unit = _UNITS[r.places] = r.unit
+    return value.quantize(unit, rounding=_MODES[r.mode])
 
 
 def entry_sort_key(e: Entry):
@@ -66,6 +72,7 @@ class Calculator:
         for lst in self._by_member.values():
             lst.sort(key=entry_sort_key)
         self._amounts: dict[tuple, dict[str, list]] = {}
+        self._negative: dict[str, bool] = {}
         self._liability: dict[Period, dict[str, list]] = {}
         self._evaluations: dict[tuple, list] = {}
         for ev in ledger.evaluations:
@@ -77,8 +84,12 @@ class Calculator:
 
     # ---- membership ------------------------------------------------------------
     def entries(self, member: Member, start: date, end: date) -> list[Entry]:
-        return [e for e in self._by_member.get(member.id, ())
-                if start <= e.date <= end and member.active_on(e.date)]
+        # the days the member is active on within [start, end] (Member.active_on)
+        if member.joined and member.joined > start:
+            start = member.joined
+        if member.left and member.left < end:
+            end = member.left
+        return [e for e in self._by_member.get(member.id, ()) if start <= e.date <= end]
 
     @staticmethod
     def active_in(member: Member, period: Period) -> bool:
@@ -122,55 +133,77 @@ class Calculator:
         out: dict[str, list] = {}
         year_start = date(unit.year, 1, 1)
         by_item: dict[str, list[Entry]] = {}
+        items = self.scheme.items
         for e in self.entries(member, unit.start, unit.end):
-            if e.item in self.scheme.items:
+            if e.item in items:
                 by_item.setdefault(e.item, []).append(e)
+        # entries earlier in the year (none when the unit starts the year)
+        before = [e for e in self.entries(member, year_start, unit.start) if e.date < unit.start] \
+            if unit.start > year_start else []
         for code, entries in by_item.items():
-            item = self.scheme.items[code]
-            prior = sum((e.times for e in self.entries(member, year_start, unit.start)
-                         if e.item == code and e.date < unit.start), ZERO)
+            item = items[code]
+            prior = sum((e.times for e in before if e.item == code), ZERO)
             out[code] = self._score_item(member, item, entries, prior)
         self._amounts[key] = out
         return out
 
+    def presigned(self, item: Item) -> bool:
+        """Whether the steps :meth:`entry_amounts` keeps for ``item`` carry their points
+        negated already, as the item's section shows them (deducting sections, ``deduct``
+        items): made so once, instead of copied each time a section gathers them."""
+        neg = self._negative.get(item.code)
+        if neg is None:
+            section = self.scheme.section(item.section)
+            neg = self._negative[item.code] = bool(section is not None and section.deducting) or bool(item.deduct)
+        return neg
+
     def _score_item(self, member: Member, item: Item, entries: list[Entry], prior: Decimal) -> list:
-        """[(entry, amount, [Step])] for one item's entries in one unit, in date order.
+        """[(entry, amount, [Step])] for one item's entries in one unit, in date order;
+        the steps' points are signed as :meth:`presigned` says.
 
         ``prior``: times the member already had this item earlier in the year (for the
         repeat modifier)."""
         if item.classes is not None and member.category not in item.classes:
             return [(e, ZERO, [Step(R.SKIP, f"{e.date} {item.name}：不适用于本类别党员，不计分", entry=e.id,
                                     section=item.section)]) for e in entries]
+        neg = self.presigned(item)
         if item.per is not None:
-            return self._per_unit(item, entries)
+            return [(e, amount, _signed(steps, neg)) for e, amount, steps in self._per_unit(item, entries)]
         kept = self._highest(item, entries)
         rate, factor = self._multiplier(member, item)
         out = []
         used = ZERO
         seen = prior
+        levels = item.levels is not None
+        label = self._entry_label
         for e in entries:
-            skipped = self._skip_level(item, e, kept)
-            if skipped:
-                out.append((e, ZERO, [skipped]))
-                continue
-            times = ONE if item.highest_only else (e.times if e.times is not None else ONE)
-            counted = times
-            steps = []
+            if levels:
+                skipped = self._skip_level(item, e, kept)
+                if skipped:
+                    out.append((e, ZERO, [skipped]))
+                    continue
+            counted = ONE if item.highest_only else (e.times if e.times is not None else ONE)
+            cap = None
             if item.max_count is not None:
                 allowed = max(ZERO, Decimal(item.max_count) - used)
                 if counted > allowed:
                     counted = allowed
-                    steps.append(Step(R.CAP, f"{item.name}每期最多计{item.max_count}次，本条只计{fmt(counted)}次",
-                                      section=item.section, entry=e.id))
+                    cap = Step(R.CAP, f"{item.name}每期最多计{item.max_count}次，本条只计{fmt(counted)}次",
+                               section=item.section, entry=e.id)
             used += counted
             if item.open is not None:  # 酌情分：整条一个分值，不乘次数
                 base, each = self._open_points(item, e), None
             else:
-                each = self._level_points(item, e) if item.levels is not None else (item.points or ZERO)
+                each = self._level_points(item, e) if levels else (item.points or ZERO)
                 base = each * counted
-            steps.insert(0, Step(R.ENTRY, self._entry_label(item, e, counted, each), entry=e.id,
-                                 section=item.section, points=base))
-            amount = self._modified(item, e, base, each, counted, seen, rate, factor, steps)
+            steps = [Step(R.ENTRY, Text(label, item, e, counted, each), -base if neg and base else base,
+                          None, item.section, e.id)]
+            if cap is not None:
+                steps.append(cap)
+            if rate or factor != ONE:
+                amount = self._modified(item, e, base, each, counted, seen, rate, factor, steps, neg)
+            else:
+                amount = base  # no modifier: what _modified gives
             seen += counted
             out.append((e, amount, steps))
         return out
@@ -185,8 +218,10 @@ class Calculator:
         return text + (f"（{e.note}）" if e.note else "")
 
     @staticmethod
-    def _modified(item: Item, e: Entry, base, each, counted, seen, rate, factor, steps) -> Decimal:
-        """``base`` after the repeat and post modifiers (§5), steps appended."""
+    def _modified(item: Item, e: Entry, base, each, counted, seen, rate, factor, steps,
+                  neg: bool = False) -> Decimal:
+        """``base`` after the repeat and post modifiers (§5), steps appended (their points
+        negated with ``neg``)."""
         amount = base
         if rate and each is not None:
             first = min(counted, max(ZERO, ONE - seen))
@@ -195,17 +230,17 @@ class Calculator:
                 extra = each * repeats * rate
                 amount += extra
                 steps.append(Step(R.MULTIPLIER, f"重复违反同一标准，第{fmt(seen + first + 1)}次起上浮{fmt(rate * 100)}%",
-                                  points=extra, section=item.section, entry=e.id))
+                                  points=-extra if neg and extra else extra, section=item.section, entry=e.id))
         elif rate and each is None and seen >= ONE:
             extra = base * rate
             amount += extra
-            steps.append(Step(R.MULTIPLIER, f"重复违反同一标准，上浮{fmt(rate * 100)}%", points=extra,
-                              section=item.section, entry=e.id))
+            steps.append(Step(R.MULTIPLIER, f"重复违反同一标准，上浮{fmt(rate * 100)}%",
+                              points=-extra if neg and extra else extra, section=item.section, entry=e.id))
         if factor != ONE and amount:
             extra = amount * (factor - ONE)
             amount += extra
-            steps.append(Step(R.MULTIPLIER, f"担任职务，加重上浮{fmt((factor - ONE) * 100)}%", points=extra,
-                              section=item.section, entry=e.id))
+            steps.append(Step(R.MULTIPLIER, f"担任职务，加重上浮{fmt((factor - ONE) * 100)}%",
+                              points=-extra if neg and extra else extra, section=item.section, entry=e.id))
         return amount
 
     @staticmethod
@@ -262,10 +297,7 @@ class Calculator:
             return Step(R.SKIP, f"{e.date} {item.name}：等级“{e.level}”不在等级表中，不计分",
                         entry=e.id, section=item.section)
         if item.highest_only and id(e) not in kept:
-            subject = f"“{e.subject}”" if e.subject else ""
-            what = "项目" if item.highest_only == "item" else "事项"
-            return Step(R.SKIP, f"{e.date} {item.name}{subject}（{e.level}）：同一{what}只按最高级别计一次，本条不计",
-                        entry=e.id, section=item.section)
+            return Step(R.SKIP, Text(_not_highest_text, item, e), None, None, item.section, e.id)
         return None
 
     # ---- liability -----------------------------------------------------------------
@@ -440,15 +472,15 @@ class Calculator:
             if n == 0:
                 steps.append(Step(R.EVAL, f"{section.name}{('·' + g) if g else ''}：无票，按0分计", section=section.code))
                 continue
-            got = sum((Decimal(c) * spec.options.get(opt, ZERO) for opt, c in counts.items()), ZERO)
+            options = spec.options
+            got = ZERO
+            for opt, c in counts.items():
+                got += Decimal(c) * options.get(opt, ZERO)
             group_score = got / n
-            detail = "＋".join(f"{opt}{c}票×{fmt(spec.options.get(opt, ZERO))}" for opt, c in counts.items())
             part = group_score * weight
             value += part
-            wtxt = f"，权重{fmt(weight * 100)}%" if g else ""
-            steps.append(Step(R.EVAL, f"{section.name}{('·' + g) if g else ''}：({detail})÷{n}票 = "
-                                      f"{fmt(round_value(group_score, self.scheme))}{wtxt}",
-                              points=part, section=section.code))
+            steps.append(Step(R.EVAL, Text(_votes_text, section.name, g, counts, options, n, group_score,
+                                           self.scheme, weight), part, None, section.code))
         return value
 
     # ---- one scoring unit --------------------------------------------------------------
@@ -464,6 +496,8 @@ class Calculator:
             item = self.scheme.items[code]
             if item.section not in codes:
                 continue
+            if item.veto is None and not item.grades and not item.no_grade:
+                continue  # no effect to record (_effects_of would add nothing)
             for e, _, _ in lst:
                 self._effects_of(item, e, res)
         for rule, _, step in hits:
@@ -500,9 +534,11 @@ class Calculator:
             for item in (s.items if part_code is None else next(p for p in s.parts if p.code == part_code).items):
                 lst = amounts.get(item.code, [])
                 item_total = ZERO
-                negative = s.deducting or item.deduct
+                # the cached steps are signed already (Calculator.presigned); flip them
+                # only for a section that shows them the other way
+                flip = bool(s.deducting or item.deduct) != self.presigned(item)
                 for e, amount, st in lst:
-                    steps.extend(_signed(st, negative))
+                    steps.extend(_signed(st, True) if flip else st)
                     item_total += amount
                     if item.zero and gain.zeroed is None:
                         gain.zeroed = f"{e.date} {item.name}：该项不得分"
@@ -742,7 +778,9 @@ def _period_values(calc: Calculator, m: Member, period: Period, sections, steps)
     for u in units:
         steps.append(Step(R.COMBINE, f"【{u.label}】", period=u.code))
         res = calc.unit(m, u, per_unit, False)
-        steps.extend(replace(st, period=u.code) for st in res.steps)
+        code = u.code
+        steps.extend(Step(st.kind, st._text, st.points, st.value, st.section, st.entry, code)
+                     if type(st) is Step else replace(st, period=code) for st in res.steps)
         results.append(res)
         for code in sums:
             sums[code] += res.values.get(code, ZERO)
@@ -814,6 +852,19 @@ def _accounts(calc: Calculator, m: Member, period: Period, sections, steps) -> d
     return balances
 
 
+def _not_highest_text(item: Item, e: Entry) -> str:
+    subject = f"“{e.subject}”" if e.subject else ""
+    what = "项目" if item.highest_only == "item" else "事项"
+    return f"{e.date} {item.name}{subject}（{e.level}）：同一{what}只按最高级别计一次，本条不计"
+
+
+def _votes_text(name: str, g: str, counts: dict, options: dict, n: int, group_score: Decimal,
+                scheme: Scheme, weight: Decimal) -> str:
+    detail = "＋".join(f"{opt}{c}票×{fmt(options.get(opt, ZERO))}" for opt, c in counts.items())
+    wtxt = f"，权重{fmt(weight * 100)}%" if g else ""
+    return f"{name}{('·' + g) if g else ''}：({detail})÷{n}票 = {fmt(round_value(group_score, scheme))}{wtxt}"
+
+
 def _signed(steps: list[Step], deducting: bool) -> list[Step]:
     """Copies of cached steps with points negated in deducting sections."""
     if not deducting:
@@ -824,8 +875,10 @@ def _signed(steps: list[Step], deducting: bool) -> list[Step]:
 
 def _negated(st: Step) -> Step:
     """``replace(st, points=-st.points)`` without dataclasses.replace's generic field walk
-    (it was ~10 % of scoring a year)."""
-    return Step(st.kind, st.text, -st.points, st.value, st.section, st.entry, st.period)
+    (it was ~10 % of scoring a year), keeping a deferred text deferred."""
+    if type(st) is not Step:
+        return copy_step(st, points=-st.points)
+    return Step(st.kind, st._text, -st.points, st.value, st.section, st.entry, st.period)
 
 
 def _deductions(sections, values) -> Decimal:
