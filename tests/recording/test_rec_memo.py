@@ -25,3 +25,20 @@ def test_published_check_is_live_when_files_are_unchanged(branch):
     r = run_cli(["-C", str(branch), "check"])
     assert memo.STATS["hits"] == hits + 1  # the stored part came from the memo...
     assert r.code == 0 and "E701" not in r.out, r.text  # ...the audit did not
+
+
+def test_add_then_month_shows_the_new_entry(branch):
+    """The recorder's loop: a notice made, an entry added with `jifen add`, the notice made
+    again — the second notice is recomputed (the month file changed), the third is the
+    memoised copy of the second."""
+    first = run_proc(["-C", str(branch), "month", "2019-01", "-f", "md"])
+    assert first.code == 0, first.text
+    r = run_proc(["-C", str(branch), "add", "M003", "absent", "--date", "2019-01-30",
+                  "--note", "无故缺席支部党员大会（补记）"])
+    assert r.code == 0, r.text
+    second = run_proc(["-C", str(branch), "month", "2019-01", "-f", "md"])
+    assert second.code == 0 and "补记" in second.out and "补记" not in first.out
+    third = run_proc(["-C", str(branch), "month", "2019-01", "-f", "md"])
+    assert third.out == second.out
+    fresh = run_proc(["--no-cache", "-C", str(branch), "month", "2019-01", "-f", "md"])
+    assert fresh.out == second.out
