@@ -123,7 +123,7 @@ def _question_hash(question) -> str:
 
 def _same_content(root: Path, rel: str, idx) -> bool:
     """Whether the file still holds what was read when the answer was computed."""
-    if not (type(idx) is list and len(idx) == 5 and type(idx[4]) is str):
+    if not (type(idx) is list and len(idx) == 5 and type(idx[4]) is str) or not _inside(rel):
         return False
     try:
         st = os.stat(root / rel)
@@ -137,6 +137,12 @@ def _same_content(root: Path, rel: str, idx) -> bool:
     except OSError:
         return False
     return cache.content_hash(raw) == idx[4]
+
+
+def _inside(rel: str) -> bool:
+    """A relative path that stays inside the branch (a foreign memo may claim anything)."""
+    return (type(rel) is str and bool(rel) and not os.path.isabs(rel)
+            and ".." not in rel.replace("\\", "/").split("/"))
 
 
 class Memo:

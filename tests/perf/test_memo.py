@@ -362,3 +362,15 @@ def test_branch_spelling_is_not_part_of_the_question(tmp_path, monkeypatch):
             main(args)
         assert exc.value.code == 0
     assert memo.STATS["stored"] == 1 and hits() == 2  # --no-cache neither reads nor stores
+
+
+def test_foreign_memo_cannot_point_outside_the_branch(branch, tmp_path):
+    summary(branch)
+    f = next((cache.cache_dir(branch) / memo.MEMO_DIR).glob("*.json"))
+    record = json.loads(f.read_bytes())
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_text("x: 1\n", encoding="utf-8")
+    record["inputs"]["../elsewhere.yaml"] = [-1, -1, -1, -1, cache.content_hash(outside.read_bytes())]
+    f.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    summary(branch)
+    assert hits() == 0
