@@ -175,12 +175,25 @@ def with_ledger(branch: Path | None, as_of: str | None, fn):
     depends on changed (:func:`memoized_report`)."""
     root = branch_dir(branch)
     if not as_of:
-        return memoized_report(root, lambda: fn(load_for_report(root)))
+        return memoized_report(root, lambda: _located(fn, load_for_report(root)))
     from jifen_cli.core import git
 
     git.require_repo(root)
     with git.checkout_at(root, as_of) as past:
-        return fn(load_for_report(past))
+        return _located(fn, load_for_report(past))
+
+
+def _located(fn, ledger):
+    """``fn(ledger)``; the diagnostics of an error it raises (the engine's, which reads no
+    files) get their lines and columns from the branch's files here."""
+    try:
+        return fn(ledger)
+    except JifenError as exc:
+        if any(d.file and d.line is None for d in exc.diagnostics):
+            from jifen_cli.core.yamlio import resolve_locations
+
+            resolve_locations(ledger.root, exc.diagnostics)
+        raise
 
 
 def memoized_report(root: Path, compute):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .diagnostics import Diagnostic, WARNING, diag
 from .loader import (BRANCH_FILE, EVENT_FILE, MEMBERS_FILE, list_branch_files, load_branch,
-                     unusable_entries)
+                     unusable_entries, unusable_evaluations, unusable_objections)
 from .model import STATUSES, Ledger
 from .values import suggest
 
@@ -154,10 +154,32 @@ def _correction_cycles(ledger: Ledger) -> list[Diagnostic]:
     return out
 
 
+def _in_file_order(records: list, broken: list) -> list:
+    """``records`` and the unusable ``broken`` ones of the same kind, in file order (so
+    that "duplicate" is said at the later record, whichever of the two is broken)."""
+    if not broken:
+        return records
+    return sorted(records + broken, key=lambda r: (r.loc.file, r.loc.path))
+
+
+def _checked_evaluations(ledger: Ledger) -> list:
+    """The evaluation records to check: the scored ones and those left out of scoring
+    because ``member`` or the result is broken (``member`` None when unreadable)."""
+    return _in_file_order(ledger.evaluations, unusable_evaluations(ledger))
+
+
+def _checked_objections(ledger: Ledger) -> list:
+    """The objection records to check, with those whose required field is broken (a
+    field that could not be read is None and is not checked further)."""
+    return _in_file_order(ledger.objections, unusable_objections(ledger))
+
+
 def check_evaluations(ledger: Ledger) -> list[Diagnostic]:
     out = []
     seen = set()
-    for ev in ledger.evaluations:
+    for ev in _checked_evaluations(ledger):
+        if ev.member is None:
+            continue  # missing or unreadable: reported by the loader (E202/E201/E204)
         if ledger.member(ev.member) is None and not _ambiguous_name(ledger, ev.member):
             out.append(diag("E301", f"未知党员“{ev.member}”", ev.loc, "member",
                             hint=_member_hint(ledger, ev.member)))
@@ -174,15 +196,18 @@ def check_objections(ledger: Ledger) -> list[Diagnostic]:
     entry_ids = {e.id for e in _checked_entries(ledger) if e.id is not None}
     seen = set()
     names = {m.name for m in ledger.members}
-    for ob in ledger.objections:
-        if ob.id in seen:
-            out.append(diag("E305", f"异议编号“{ob.id}”重复", ob.loc, "id"))
-        seen.add(ob.id)
-        if ob.entry not in entry_ids:
+    # a field that could not be read is None: reported by the loader (E202/E205...),
+    # the other fields are still checked
+    for ob in _checked_objections(ledger):
+        if ob.id is not None:
+            if ob.id in seen:
+                out.append(diag("E305", f"异议编号“{ob.id}”重复", ob.loc, "id"))
+            seen.add(ob.id)
+        if ob.entry is not None and ob.entry not in entry_ids:
             near = suggest(ob.entry, entry_ids, 1)
             out.append(diag("E306", f"异议针对的条目“{ob.entry}”不存在", ob.loc, "entry",
                             hint=f"是不是“{near[0]}”？" if near else None))
-        if ledger.member(ob.by) is None and ob.by not in names:
+        if ob.by is not None and ledger.member(ob.by) is None and ob.by not in names:
             out.append(diag("E301", f"提出异议的党员“{ob.by}”不在花名册中", ob.loc, "by",
                             hint=_member_hint(ledger, ob.by)))
     return out
@@ -195,8 +220,10 @@ def check_rules_coverage(ledger: Ledger) -> list[Diagnostic]:
     if not ledger.settings.rules:
         return out
     first = min(r.start for r in ledger.settings.rules)
+    since = f"规则自 {first.year}年{first.month}月{first.day}日 起适用"
     reported = set()
-    with_entries = {e.loc.file for e in _checked_entries(ledger)}
+    checked = _checked_entries(ledger)
+    with_entries = {e.loc.file for e in checked}
     for rel in list_branch_files(ledger.root):
         m = EVENT_FILE.match(rel)
         if not m or not 1 <= int(m[3]) <= 12:
@@ -205,17 +232,19 @@ def check_rules_coverage(ledger: Ledger) -> list[Diagnostic]:
         if (year, month) < (first.year, first.month):
             reported.add(rel)
             if rel in with_entries:
-                out.append(Diagnostic("E406", f"{year}年{month}月没有适用的积分规则（最早的规则自 {first} 起）",
-                                      rel, hint="在 branch.yaml 的 rules 中补充该时期的规则版本，"
-                                                "或把条目移到正确的月份文件"))
+                out.append(Diagnostic("E406", f"{since}，{year}年{month}月没有适用的积分规则", rel,
+                                      hint=f"要记{year}年{month}月的积分，请在 branch.yaml 的 rules 中补充更早的"
+                                           f"规则版本（from: {year}-{month:02d}-01 或更早）；若是年份写错了，"
+                                           "请把条目移到正确的月份文件"))
             else:
-                out.append(Diagnostic("W406", f"{year}年{month}月没有适用的积分规则，这个月份文件是空的", rel,
+                out.append(Diagnostic("W406", f"{since}，{year}年{month}月没有适用的积分规则，这个月份文件是空的", rel,
                                       hint="可以删除这个文件", severity=WARNING))
-    for e in ledger.entries:
-        if e.date < first and e.loc.file not in reported:
+    for e in checked:  # a broken entry whose date could be read is checked as well
+        if e.date is not None and e.date < first and e.loc.file not in reported:
             reported.add(e.loc.file)
-            out.append(diag("E406", f"{e.date} 没有适用的积分规则（最早的规则自 {first} 起）", e.loc, "date",
-                            hint="在 branch.yaml 的 rules 中补充该时期的规则版本"))
+            out.append(diag("E406", f"{since}，条目日期 {e.date} 没有适用的积分规则", e.loc, "date",
+                            hint=f"请在 branch.yaml 的 rules 中补充更早的规则版本（from: {e.date} 或更早），"
+                                 "或检查日期是否写错"))
     return out
 
 
@@ -260,7 +289,37 @@ def check_rules(ledger: Ledger) -> list[Diagnostic]:
     """The rules files, and every entry/evaluation against the rules (engine E5xx/E6xx)."""
     from .engine import check_rules as engine_check_rules
 
-    return engine_check_rules(ledger)
+    return engine_check_rules(ledger) + _check_unusable_evaluations(ledger)
+
+
+def _check_unusable_evaluations(ledger: Ledger) -> list[Diagnostic]:
+    """The evaluation records left out of scoring (loader.LoadedLedger) against the rules
+    of their year, as the engine checks the others (E605: vote groups and options, band,
+    period), so that a broken ``member`` does not hide them.  A year whose rules are
+    missing or broken is reported elsewhere (E406/E308/E5xx)."""
+    broken = unusable_evaluations(ledger)
+    if not broken:
+        return []
+    from datetime import date
+
+    from .diagnostics import JifenError
+    from .engine import scheme_for
+    from .engine.checking import _check_evaluation
+
+    schemes: dict = {}
+    out = []
+    for ev in broken:
+        if ev.year not in schemes:
+            schemes[ev.year] = None
+            day = date(ev.year, 12, 31)
+            if ledger.rules_file_for(day) is not None:
+                try:
+                    schemes[ev.year] = scheme_for(ledger, day)
+                except JifenError:
+                    pass
+        if schemes[ev.year] is not None:
+            out.extend(_check_evaluation(schemes[ev.year], ev))
+    return out
 
 
 def check_published(ledger: Ledger) -> list[Diagnostic]:

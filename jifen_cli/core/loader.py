@@ -302,14 +302,23 @@ def read_record_partial(data, loc: Loc, fields: dict[str, Field], what: str,
 
 @dataclass(slots=True)
 class LoadedLedger(Ledger):
-    """A :class:`Ledger` read from a branch directory, plus the entries that cannot be
-    scored because a required field (``id``, ``date``, ``member``, ``item``) is missing
-    or invalid.  Those are reported (E202/E205...) and left out of ``entries`` — the
-    engine never sees them — but ``jifen check`` still checks their other fields
-    (unknown member, unknown item, duplicate id...), so one broken field does not hide
-    the rest.  A required field that could not be read is None."""
+    """A :class:`Ledger` read from a branch directory, plus the records that cannot be
+    used because a required field is missing or invalid: entries (``id``, ``date``,
+    ``member``, ``item``), evaluations (``member``, or no readable ``votes``/``band``/
+    ``score``) and objections (``id``, ``entry``, ``by``, ``date``, ``reason``).  Those
+    are reported (E202/E205...) and left out of ``entries`` / ``evaluations`` /
+    ``objections`` — the engine, the notices and the writers never see them — but
+    ``jifen check`` still checks their other fields (unknown member, unknown item,
+    duplicate id, unknown entry...), so one broken field does not hide the rest.  A
+    required field that could not be read is None."""
 
     unusable_entries: list[Entry] = field(default_factory=list)
+    #: evaluation records (evaluations/YEAR.yaml) that cannot be scored: ``member`` is
+    #: missing or invalid (then None), or no result (votes, band, score) can be read
+    unusable_evaluations: list[Evaluation] = field(default_factory=list)
+    #: objection records (objections/YEAR.yaml) with a required field (id, entry, by,
+    #: date, reason) missing or invalid (then None)
+    unusable_objections: list[Objection] = field(default_factory=list)
     #: {file: {top-level key: number of records}} as the files were read: lets
     #: yamlio.resolve_locations compose only the records a big file's diagnostics are about
     item_counts: dict[str, dict[str, int]] = field(default_factory=dict, repr=False, compare=False)
@@ -319,6 +328,18 @@ def unusable_entries(ledger: Ledger) -> list[Entry]:
     """The entries of ``ledger`` that are checked but never scored (see
     :class:`LoadedLedger`); none for a ledger built another way."""
     return getattr(ledger, "unusable_entries", None) or []
+
+
+def unusable_evaluations(ledger: Ledger) -> list[Evaluation]:
+    """The evaluation records of ``ledger`` that are checked but never scored (see
+    :class:`LoadedLedger`); none for a ledger built another way."""
+    return getattr(ledger, "unusable_evaluations", None) or []
+
+
+def unusable_objections(ledger: Ledger) -> list[Objection]:
+    """The objection records of ``ledger`` that are checked but otherwise unused (see
+    :class:`LoadedLedger`); none for a ledger built another way."""
+    return getattr(ledger, "unusable_objections", None) or []
 
 
 # --------------------------------------------------------------------------- reading
@@ -426,6 +447,8 @@ def load_branch(root: Path) -> tuple[Ledger, list[Diagnostic]]:
     unusable: list[Entry] = []
     evaluations: list[Evaluation] = []
     objections: list[Objection] = []
+    broken_evaluations: list[Evaluation] = []
+    broken_objections: list[Objection] = []
     for rel in rels:
         data = parsed[rel][0]
         if rel.startswith("events/"):
@@ -445,14 +468,15 @@ def load_branch(root: Path) -> tuple[Ledger, list[Diagnostic]]:
                                         hint="应为 evaluations/2019.yaml 或 objections/2019.yaml"))
                 continue
             if m[1] == "evaluations":
-                evaluations.extend(_build_evaluations(rel, int(m[2]), data, diags))
+                evaluations.extend(_build_evaluations(rel, int(m[2]), data, diags, broken_evaluations))
             else:
-                objections.extend(_build_objections(rel, data, diags))
+                objections.extend(_build_objections(rel, data, diags, broken_objections))
     history = _build_history(parsed.get(HISTORY_FILE, (None, []))[0], diags)
 
     ledger = LoadedLedger(root=root, settings=settings, members=members, rules=rules_data,
                           entries=entries, evaluations=evaluations, objections=objections,
                           history=history, unusable_entries=unusable,
+                          unusable_evaluations=broken_evaluations, unusable_objections=broken_objections,
                           item_counts=_item_counts(parsed))
     _resolve_member_names(ledger, diags)
     return ledger, diags
@@ -726,11 +750,18 @@ def _build_entries(rel: str, data, diags, unusable: list[Entry] | None = None) -
     return out
 
 
-def _build_evaluations(rel: str, year: int, data, diags) -> list[Evaluation]:
+_RESULT_FIELDS = ("votes", "band", "score")
+
+
+def _build_evaluations(rel: str, year: int, data, diags,
+                       unusable: list[Evaluation] | None = None) -> list[Evaluation]:
+    """The evaluation records of one year file.  A record whose ``member`` is missing or
+    invalid, or whose result cannot be read at all (none of votes, band, score given, or
+    only unreadable ones), goes to ``unusable`` (checked, never scored)."""
     out = []
     for i, raw in enumerate(_top(data, rel, "results", diags, "评议结果")):
         loc = Loc(rel, ("results", i))
-        rec = read_record(raw, loc, EVALUATION_FIELDS, "评议结果", diags)
+        rec, usable = read_record_partial(raw, loc, EVALUATION_FIELDS, "评议结果", diags)
         if rec is None:
             continue
         votes: dict[str, dict[str, int]] = {}
@@ -749,24 +780,39 @@ def _build_evaluations(rel: str, year: int, data, diags) -> list[Evaluation]:
                     diags.append(diag("E206", f"票数“{n}”应为非负整数", loc, "votes", group, option))
                     continue
                 votes[str(group)][str(option)] = count
-        if isinstance(raw, dict) and all(raw.get(k) is None for k in ("votes", "band", "score")):
+        given = [k for k in _RESULT_FIELDS if raw.get(k) is not None]
+        if not given:
             diags.append(diag("E202", "评议结果应给出 votes（票数）、band（档次）或 score（得分）之一", loc))
-        out.append(Evaluation(year=year, member=rec["member"], votes=votes, band=rec["band"],
-                              score=rec["score"], note=rec["note"] or "", loc=loc,
-                              period=rec["period"]))
+            usable = False
+        elif not any(_readable(EVALUATION_FIELDS[k], raw[k]) for k in given):
+            usable = False  # each unreadable result field is reported by read_record_partial
+        if not usable and unusable is None:
+            continue
+        (out if usable else unusable).append(
+            Evaluation(year=year, member=rec["member"], votes=votes, band=rec["band"],
+                       score=rec["score"], note=rec["note"] or "", loc=loc, period=rec["period"]))
     return out
 
 
-def _build_objections(rel: str, data, diags) -> list[Objection]:
+def _readable(spec: Field, value) -> bool:
+    """Whether ``value`` gives a value for the field (what read_record_partial keeps)."""
+    got, problem = spec.parse(value)
+    return got is not None or problem is None or problem.severity != "error"
+
+
+def _build_objections(rel: str, data, diags, unusable: list[Objection] | None = None) -> list[Objection]:
+    """The objection records of one year file.  A record with a required field missing
+    or invalid goes to ``unusable`` (checked, never used)."""
     out = []
     for i, raw in enumerate(_top(data, rel, "objections", diags, "异议")):
         loc = Loc(rel, ("objections", i))
-        rec = read_record(raw, loc, OBJECTION_FIELDS, "异议", diags)
-        if rec is None:
+        rec, usable = read_record_partial(raw, loc, OBJECTION_FIELDS, "异议", diags)
+        if rec is None or (not usable and unusable is None):
             continue
-        out.append(Objection(id=rec["id"], entry=rec["entry"], by=rec["by"], date=rec["date"],
-                             reason=rec["reason"], status=rec["status"] or "open",
-                             resolution=rec["resolution"] or "", loc=loc))
+        (out if usable else unusable).append(
+            Objection(id=rec["id"], entry=rec["entry"], by=rec["by"], date=rec["date"],
+                      reason=rec["reason"], status=rec["status"] or "open",
+                      resolution=rec["resolution"] or "", loc=loc))
     return out
 
 
@@ -825,6 +871,8 @@ def _resolve_member_names(ledger: Ledger, diags: list[Diagnostic]) -> None:
     records = [(e, "member") for e in ledger.entries if e.member not in ids]
     records += [(ev, "member") for ev in ledger.evaluations if ev.member not in ids]
     records += [(e, "member") for e in unusable_entries(ledger) if e.member is not None and e.member not in ids]
+    records += [(ev, "member") for ev in unusable_evaluations(ledger)
+                if ev.member is not None and ev.member not in ids]
     for rec, attr in records:
         value = getattr(rec, attr)
         if value not in by_name:

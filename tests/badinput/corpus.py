@@ -12,13 +12,15 @@ texts the output must show (hints).  Cases whose files are too large to write ou
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ledgerkit import BRANCH, MEMBERS, PRESET, entry
 
 EV = "events/2019/2019-05.yaml"
 M = "members.yaml"
 B = "branch.yaml"
+EVAL = "evaluations/2019.yaml"
+OBJ = "objections/2019.yaml"
 
 
 @dataclass
@@ -45,6 +47,36 @@ def members_with(old: str, new: str) -> dict:
 
 def may(**fields) -> dict:
     return {EV: entry(**fields)}
+
+
+def results(*blocks: str) -> dict:
+    """evaluations/2019.yaml with the given records (flat ``key: value`` lines; a value
+    may be a flow mapping such as ``{群众: {优秀: 1}}``)."""
+    return {EVAL: _records("results", blocks)}
+
+
+def objections(*blocks: str) -> dict:
+    """objections/2019.yaml with the given records."""
+    return {OBJ: _records("objections", blocks)}
+
+
+def _records(key: str, blocks) -> str:
+    out = [f"{key}:"]
+    for block in blocks:
+        lines = [ln.strip() for ln in block.strip().splitlines() if ln.strip()]
+        out.append("  - " + lines[0])
+        out.extend("    " + ln for ln in lines[1:])
+    return "\n".join(out) + "\n"
+
+
+#: one valid objection (against the January entry of M001), fields overridden by lines
+OBJECTION = "id: Y2019-001\nentry: 2019-01-001\nby: M001\ndate: 2019-02-01\nreason: 已请假"
+
+
+def objection(**fields) -> str:
+    base = dict(line.split(": ", 1) for line in OBJECTION.splitlines())
+    base.update(fields)
+    return "\n".join(f"{k}: {v}" for k, v in base.items() if v is not None)
 
 
 def branch_with(old: str, new: str) -> dict:
@@ -205,6 +237,34 @@ CASES: list[Case] = [
     # the rules engine adds that a votes evaluation has no usable votes (E605)
     Case("votes_as_list", {"evaluations/2019.yaml": "results:\n  - member: M001\n    votes: [10, 2]\n"},
          expect=("evaluations/2019.yaml:3:5:E201", "evaluations/2019.yaml:2:5:E605")),
+    # an evaluation or objection with a broken required field is not used, but all its
+    # problems are reported (loader.unusable_evaluations / unusable_objections)
+    Case("evaluation_unknown_member_without_result", results("member: M999\nnote: 漏填票数"),
+         expect=(f"{EVAL}:2:5:E202", f"{EVAL}:2:5:E301", f"{EVAL}:2:5:E605")),
+    Case("evaluation_unknown_member_unreadable_score", results("member: M23\nscore: 九十分"),
+         expect=(f"{EVAL}:2:5:E301", f"{EVAL}:3:5:E206", f"{EVAL}:2:5:E605"), contains=("是不是 M023 / 李四", "写作 90")),
+    Case("evaluation_broken_member_keeps_vote_errors",
+         results("member: [M001]\nvotes: {群众: {优秀: -1}, 外人: {好: 2}}"),
+         expect=(f"{EVAL}:2:5:E201", f"{EVAL}:3:18:E206", f"{EVAL}:3:27:E605", f"{EVAL}:3:32:E605")),
+    Case("evaluation_missing_member_keeps_period_error",
+         results("votes: {群众: {优秀: 1}}\nperiod: H1"),
+         expect=(f"{EVAL}:2:5:E202", f"{EVAL}:3:5:E605"), contains=("一年一次",)),
+    Case("evaluation_empty_member_twice_no_duplicate",
+         results("member: ''\nvotes: {群众: {优秀: 1}}", "member: ''\nvotes: {群众: {优秀: 1}}"),
+         expect=(f"{EVAL}:2:5:E204", f"{EVAL}:4:5:E204")),
+    Case("evaluation_broken_duplicate_by_name",
+         results("member: M023\nvotes: {群众: {优秀: 1}}", "member: 李四\nvotes: [4, 8]"),
+         expect=(f"{EVAL}:4:5:E305", f"{EVAL}:5:5:E201", f"{EVAL}:4:5:E605")),
+    Case("objection_bad_date_unknown_entry", objections(objection(date="2019-13-01", entry="2019-01-009")),
+         expect=(f"{OBJ}:3:5:E306", f"{OBJ}:5:5:E205"), contains=("是不是“2019-01-002”", "月份只能是 01—12")),
+    Case("objection_missing_reason_unknown_by_duplicate_id",
+         objections(objection(), objection(reason=None, by="张散")),
+         expect=(f"{OBJ}:7:5:E202", f"{OBJ}:7:5:E305", f"{OBJ}:9:5:E301"), contains=("M001 / 张三",)),
+    Case("objection_missing_id_and_entry_unknown_by", objections(objection(id=None, entry=None, by="M999")),
+         expect=(f"{OBJ}:2:5:E202", f"{OBJ}:2:5:E202", f"{OBJ}:2:5:E301")),
+    Case("objection_bad_date_against_broken_entry",
+         {**may(date="2019-05-32"), **objections(objection(entry="2019-05-001", date="昨天"))},
+         expect=(f"{EV}:3:5:E205", f"{OBJ}:5:5:E205")),
     Case("status_not_a_choice", may(status="已确认"), expect=(f"{EV}:6:5:E204",), contains=("confirmed（已认定）",)),
     Case("status_in_chinese_accepted", may(status="待认定")),
     Case("missing_required_field", may(item=None), expect=(f"{EV}:2:5:E202",)),

@@ -64,11 +64,11 @@ def _horizon(period: Period, horizon: date | None) -> date | None:
 def scheme_for(ledger: Ledger, day_or_period) -> Scheme:
     """The compiled scheme in force on a day, or at the end of a period.  Raises
     JifenError (with the E5xx diagnostics) when there is none or it does not compile."""
-    day = day_or_period if isinstance(day_or_period, date) else as_period(day_or_period).end
+    period = None if isinstance(day_or_period, date) else as_period(day_or_period)
+    day = day_or_period if period is None else period.end
     ref = ledger.rules_file_for(day)
     if ref is None:
-        raise JifenError(f"{day} 没有适用的积分规则", [diag("E406", f"{day} 没有适用的积分规则",
-                                                        ledger.settings.loc, "rules")])
+        raise _no_rules(ledger, day, period)
     if ref.file not in ledger.rules:
         raise JifenError(f"规则文件 {ref.file} 不存在", [diag("E308", f"规则文件 {ref.file} 不存在", ref.loc)])
     scheme, diags = compile_rules(ledger.rules[ref.file], ref.file)
@@ -76,6 +76,32 @@ def scheme_for(ledger: Ledger, day_or_period) -> Scheme:
     if scheme is None or errors:
         raise JifenError(f"规则文件 {ref.file} 有错误，无法计分", errors or diags)
     return scheme
+
+
+def _zh_date(day: date) -> str:
+    """2019年1月1日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _no_rules(ledger: Ledger, day: date, period: Period | None) -> JifenError:
+    """E406 for a day (or a period ending on it) before the branch's first rules version:
+    says from when the rules apply and what to do, at that version's ``from``."""
+    refs = ledger.settings.rules
+    if not refs:  # no rules at all: the loader reports it (E202)
+        text = f"{day} 没有适用的积分规则"
+        return JifenError(text, [diag("E406", text, ledger.settings.loc, "rules")])
+    first = min(refs, key=lambda r: r.start)
+    when = (f"{period.year} 年" if period.kind == YEAR else period.label) if period is not None \
+        else _zh_date(day)
+    text = f"规则自 {_zh_date(first.start)} 起适用，{when}没有适用的积分规则"
+    years = [y for y in ledger.years() if y >= first.start.year]
+    start = period.start if period is not None else day
+    what = period.label if period is not None else _zh_date(day)
+    hint = (f"要计算{what}的积分，请在 branch.yaml 的 rules 中补充更早的规则版本"
+            f"（from: {start:%Y-%m-%d} 或更早）；若是年份写错了，请检查"
+            + (f"（台账中有记录的年份：{'、'.join(map(str, years))}）" if years else ""))
+    # points at the `from:` (the caller that reads files gives it its line: cli.app.with_ledger)
+    return JifenError(text, [diag("E406", text, first.loc, "from", hint=hint)], hint=hint)
 
 
 def score(ledger: Ledger, period, horizon: date | None = None) -> ScoreTable:

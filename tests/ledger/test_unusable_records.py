@@ -1,0 +1,91 @@
+"""Evaluation and objection records whose required field is broken (FORMAT.md §7, §8):
+every problem of the record is reported, but the record takes no part in scoring,
+grading or the notices (loader.unusable_evaluations / unusable_objections)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ledgerkit import EVALUATIONS, make_branch
+
+from jifen_cli.core import engine
+from jifen_cli.core.checks import check_branch
+from jifen_cli.core.loader import load_branch, unusable_evaluations, unusable_objections
+
+EVAL = "evaluations/2019.yaml"
+OBJ = "objections/2019.yaml"
+
+# ledgerkit's evaluations: M001 97.8 (evaluation section), M023 87.27
+M001_EVALUATION = Decimal("97.80")
+M023_EVALUATION = Decimal("87.27")
+
+
+def errors(diags):
+    return [(d.file, d.line, d.col, d.code) for d in diags if d.is_error]
+
+
+def test_broken_later_evaluation_does_not_replace_the_good_one(tmp_path):
+    # a second record for 李四 (M023, by name) whose votes cannot be read: had it been
+    # scored it would have been the one used (the last record of the year) and given 0
+    root = make_branch(tmp_path / "b", {EVAL: EVALUATIONS + "  - member: 李四\n    votes: [4, 8]\n"})
+    ledger, _ = load_branch(root)
+    assert [(ev.member, ev.loc.path) for ev in unusable_evaluations(ledger)] == [("M023", ("results", 2))]
+    assert [ev.member for ev in ledger.evaluations] == ["M001", "M023"]
+    table = engine.score(ledger, 2019)
+    assert table.row("M023").sections["evaluation"] == M023_EVALUATION
+    year = engine.year_result(ledger, 2019)
+    assert year.member("M023").row.sections["evaluation"] == M023_EVALUATION
+    _, diags = check_branch(root)
+    assert errors(diags) == [(EVAL, 12, 5, "E305"), (EVAL, 12, 5, "E605"), (EVAL, 13, 5, "E201")]
+
+
+def test_evaluation_with_broken_member_is_checked_not_scored(tmp_path):
+    text = EVALUATIONS.replace("  - member: M001\n", "  - member: [M001]\n").replace(
+        "群众: {优秀: 10,", "群众: {优秀: -10,").replace("支委: {优秀: 3,", "外人: {优秀: 3,", 1)
+    root = make_branch(tmp_path / "b", {EVAL: text})
+    ledger, _ = load_branch(root)
+    [broken] = unusable_evaluations(ledger)
+    assert broken.member is None and broken.loc.path == ("results", 0)
+    assert [ev.member for ev in ledger.evaluations] == ["M023"]
+    table = engine.score(ledger, 2019)
+    assert table.row("M001").sections["evaluation"] == Decimal(0)  # no usable record
+    assert table.row("M023").sections["evaluation"] == M023_EVALUATION
+    _, diags = check_branch(root)
+    assert errors(diags) == [(EVAL, 2, 5, "E201"), (EVAL, 4, 12, "E206"), (EVAL, 6, 7, "E605")]
+
+
+def test_evaluation_without_result_for_unknown_member(tmp_path):
+    root = make_branch(tmp_path / "b", {EVAL: EVALUATIONS + "  - member: M999\n    note: 漏填\n"})
+    ledger, _ = load_branch(root)
+    assert [ev.member for ev in unusable_evaluations(ledger)] == ["M999"]
+    assert engine.score(ledger, 2019).row("M001").sections["evaluation"] == M001_EVALUATION
+    _, diags = check_branch(root)
+    assert errors(diags) == [(EVAL, 12, 5, "E202"), (EVAL, 12, 5, "E301"), (EVAL, 12, 5, "E605")]
+
+
+OBJECTION = """\
+objections:
+  - id: Y2019-001
+    entry: 2019-01-009
+    by: M999
+    date: 2019-13-01
+    reason: 已请假
+  - id: Y2019-001
+    entry: 2019-03-001
+    by: 王五
+    date: 2019-04-02
+    reason: 已补学
+"""
+
+
+def test_objection_with_broken_date_reports_its_other_problems(tmp_path):
+    root = make_branch(tmp_path / "b", {OBJ: OBJECTION})
+    ledger, _ = load_branch(root)
+    [broken] = unusable_objections(ledger)
+    assert (broken.id, broken.entry, broken.by, broken.date) == ("Y2019-001", "2019-01-009", "M999", None)
+    assert [o.entry for o in ledger.objections] == ["2019-03-001"]  # the notices see this one only
+    _, diags = check_branch(root)
+    assert errors(diags) == [(OBJ, 3, 5, "E306"), (OBJ, 4, 5, "E301"), (OBJ, 5, 5, "E205"),
+                             (OBJ, 7, 5, "E305")]
+    hints = {d.code: d.hint for d in diags}
+    assert "是不是“2019-01-002”" in hints["E306"]
