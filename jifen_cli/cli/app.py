@@ -170,16 +170,20 @@ def load_for_report(root: Path):
 
 
 def with_ledger(branch: Path | None, as_of: str | None, fn):
-    """``fn(ledger)`` on the branch as it is, or as it was at a commit, tag or date.
-    On the branch as it is, the result comes from the results memo when nothing it
-    depends on changed (:func:`memoized_report`)."""
+    """``fn(ledger)`` on the branch as it is, or as it was at a commit, tag or date —
+    then made as it would have been made on that day (``periods.today`` is that day: a
+    year not over then is provisional, a notice is dated then).  On the branch as it is,
+    the result comes from the results memo when nothing it depends on changed
+    (:func:`memoized_report`)."""
     root = branch_dir(branch)
     if not as_of:
         return memoized_report(root, lambda: _located(fn, load_for_report(root)))
     from jifen_cli.core import git
+    from jifen_cli.core.audit import as_of_day
+    from jifen_cli.core.periods import today_is
 
     git.require_repo(root)
-    with git.checkout_at(root, as_of) as past:
+    with git.checkout_at(root, as_of) as past, today_is(as_of_day(root, as_of)):
         return _located(fn, load_for_report(past))
 
 

@@ -11,6 +11,7 @@ printed on the notice, which ``verify`` needs to reproduce it byte for byte.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -74,6 +75,27 @@ def published_on(root: Path, tag_name: str) -> date | None:
         return date.fromisoformat(text) if text else None
     except ValueError:
         return None
+
+
+def as_of_day(root: Path, rev_or_date: str) -> date | None:
+    """The day a ``--as-of`` state belongs to: the date itself; a publish tag's
+    publication date (``on=``); otherwise the day its commit was made (never after today)."""
+    text = str(rev_or_date).strip()
+    day = None
+    if re.match(r"^\d{4}-\d{1,2}-\d{1,2}$", text):
+        try:
+            day = date.fromisoformat("-".join(p.zfill(2) for p in text.split("-")))
+        except ValueError:
+            return None
+    elif text.startswith("publish/") and git.tag_commit(root, text):
+        day = published_on(root, text)
+    if day is None:
+        made = git.run_git(root, "log", "-1", "--format=%cs", git.resolve(root, text), check=False).strip()
+        try:
+            day = date.fromisoformat(made)
+        except ValueError:
+            return None
+    return min(day, today())
 
 
 # ------------------------------------------------------------------ entry diffing

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 from calendar import monthrange
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,10 +22,32 @@ _COUNT = {YEAR: 1, HALF: 2, QUARTER: 4, MONTH: 12}
 _QUARTER_NAMES = ("一", "二", "三", "四")
 
 
+#: the day a computation takes as "today" while :func:`today_is` is in force (``--as-of``)
+_FIXED: list[date] = []
+
+
 def today() -> date:
-    """Today, or ``JIFEN_TODAY`` (YYYY-MM-DD) when set (tests, back-dated data entry)."""
+    """Today, or ``JIFEN_TODAY`` (YYYY-MM-DD) when set (tests, back-dated data entry), or
+    the day of the past state being reported on (:func:`today_is`, ``--as-of``)."""
+    if _FIXED:
+        return _FIXED[-1]
     forced = os.environ.get("JIFEN_TODAY")
     return date.fromisoformat(forced) if forced else date.today()
+
+
+@contextmanager
+def today_is(day: date | None):
+    """``with today_is(day):`` — :func:`today` is ``day`` inside (None: unchanged).  A
+    report on the ledger as it was on a day is made as it would have been made then: a
+    year not yet over on that day is provisional (RULES.md §7.3), a notice is dated then."""
+    if day is None:
+        yield
+        return
+    _FIXED.append(day)
+    try:
+        yield
+    finally:
+        _FIXED.pop()
 
 
 def months_per(kind: str) -> int:

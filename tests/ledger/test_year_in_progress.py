@@ -169,3 +169,37 @@ def test_card_of_a_year_in_progress_is_provisional(branch):
     over = invoke(branch, "card", "M023", "2019", "-f", "md", today="2020-01-10")
     assert over.exit_code == 0 and "年度尚未结束" not in over.output
     assert daily(over.output) == "**94**"  # 100 − 1 − 5 (§7.1 差1次 × 5)
+
+
+def _commit(root, when: str):
+    """The branch committed as it is, the commit dated ``when`` (git reads these variables)."""
+    import os
+    import subprocess
+
+    env = dict(os.environ, GIT_COMMITTER_DATE=when, GIT_AUTHOR_DATE=when, GIT_AUTHOR_NAME="测试",
+               GIT_AUTHOR_EMAIL="t@example.invalid", GIT_COMMITTER_NAME="测试",
+               GIT_COMMITTER_EMAIL="t@example.invalid")
+    if not (root / ".git").exists():
+        subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=root, check=True, env=env)
+    subprocess.run(["git", "commit", "-qm", "台账", "--allow-empty"], cwd=root, check=True, env=env)
+
+
+def test_as_of_a_day_in_the_year_is_provisional_as_it_was_then(branch):
+    """--as-of 2019-11-22: the ledger as it was that day, reported as it would have been
+    that day — the year was not over, so the yearly minimum waits (99, not 94) and the
+    table says so; today (2020) the same year is settled."""
+    _commit(branch, "2019-11-22T10:00:00+08:00")
+    then = invoke(branch, "year", "2019", "-f", "csv", "--as-of", "2019-11-22", today="2020-01-10")
+    assert then.exit_code == 0, then.output
+    assert NOTE in then.output
+
+    def daily_of_lisi(out):
+        lines = out.lstrip("\ufeff").splitlines()
+        col = lines[0].split(",").index("日常表现积分")
+        return next(ln.split(",")[col] for ln in lines if ",李四," in ln)
+
+    assert daily_of_lisi(then.output) == "99"  # 100 − 1; the minimum waits (§7.3)
+    now = invoke(branch, "year", "2019", "-f", "csv", today="2020-01-10")
+    assert now.exit_code == 0 and "年度尚未结束" not in now.output
+    assert daily_of_lisi(now.output) == "94"  # 100 − 1 − 5 (§7.1 差1次 × 5)
