@@ -12,8 +12,8 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
-from .diagnostics import Diagnostic, WARNING, diag
-from .loader import (BRANCH_FILE, EVENT_FILE, MEMBERS_FILE, list_branch_files, load_branch,
+from .diagnostics import ERROR, WARNING, Diagnostic, diag
+from .loader import (BRANCH_FILE, EVENT_FILE, MEMBERS_FILE, YEAR_FILE, list_branch_files, load_branch,
                      unusable_entries, unusable_evaluations, unusable_objections)
 from .model import STATUSES, Ledger
 from .values import suggest
@@ -239,6 +239,18 @@ def check_rules_coverage(ledger: Ledger) -> list[Diagnostic]:
             else:
                 out.append(Diagnostic("W406", f"{since}，{year}年{month}月没有适用的积分规则，这个月份文件是空的", rel,
                                       hint="可以删除这个文件", severity=WARNING))
+    for rel in list_branch_files(ledger.root):  # a whole year's evaluation before the rules
+        m = YEAR_FILE.match(rel)
+        if not m or m[1] != "evaluations" or int(m[2]) >= first.year:
+            continue
+        year = int(m[2])
+        has_records = any(ev.loc.file == rel for ev in [*ledger.evaluations, *unusable_evaluations(ledger)])
+        out.append(Diagnostic(
+            "E406" if has_records else "W406",
+            f"{since}，{year} 年的民主评议结果没有适用的积分规则" + ("" if has_records else "，这个文件是空的"),
+            rel, severity=ERROR if has_records else WARNING,
+            hint=(f"要计算{year}年的积分，请在 branch.yaml 的 rules 中补充更早的规则版本（from: {year}-01-01 "
+                  "或更早）；若是年份写错了，请改文件名" if has_records else "可以删除这个文件")))
     for e in checked:  # a broken entry whose date could be read is checked as well
         if e.date is not None and e.date < first and e.loc.file not in reported:
             reported.add(e.loc.file)

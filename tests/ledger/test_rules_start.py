@@ -70,3 +70,19 @@ def test_entry_dated_before_the_rules_in_a_covered_month(tmp_path):
     assert r.exit_code == 1, r.output
     assert ("events/2019/2019-01.yaml:3:5: E406 规则自 2019年1月16日 起适用，条目日期 2019-01-15 没有适用的积分规则"
             in r.output)
+
+
+def test_evaluations_of_a_year_before_the_rules(tmp_path):
+    """evaluations/2017.yaml when the rules start in 2019: said at the file (it used to be
+    ignored without a word); an empty one is only a warning."""
+    from ledgerkit import FILES
+
+    root = make_branch(tmp_path / "b", {"evaluations/2017.yaml": FILES["evaluations/2019.yaml"]})
+    r = invoke("-C", root, "check")
+    assert r.exit_code == 1, r.output
+    assert "evaluations/2017.yaml:1:1: E406 规则自 2019年1月1日 起适用，2017 年的民主评议结果没有适用的积分规则" in r.output
+    assert "from: 2017-01-01 或更早" in r.output
+    root = make_branch(tmp_path / "c", {"evaluations/2017.yaml": "results: []\n"})
+    r = invoke("-C", root, "check")
+    assert r.exit_code == 0, r.output
+    assert any(line.startswith("evaluations/2017.yaml") and "警告 W406" in line for line in r.output.splitlines())
