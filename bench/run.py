@@ -302,14 +302,14 @@ class OneEdit:
         return False
 
 
-def _branch_files(d: Path) -> dict:
-    """Every regular file of a branch except ``.git`` and the cache (the memo's view),
-    with its stat signature."""
+def _stat_walk(top: Path, skip=()) -> dict:
+    """{path: (size, mtime_ns, ctime_ns, inode)} of every regular file under ``top``,
+    the directories named in ``skip`` left out at the top level."""
     out = {}
-    root = str(d)
+    root = str(top)
     for base, dirs, files in os.walk(root):
         if base == root:
-            dirs[:] = [x for x in dirs if x not in (".git", CACHE_DIR)]
+            dirs[:] = [x for x in dirs if x not in skip]
         for name in files:
             full = os.path.join(base, name)
             try:
@@ -318,6 +318,12 @@ def _branch_files(d: Path) -> dict:
                 continue
             out[full] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
     return out
+
+
+def _branch_files(d: Path) -> dict:
+    """Every regular file of a branch except ``.git`` and the cache (the memo's view),
+    with its stat signature."""
+    return _stat_walk(d, (".git", CACHE_DIR))
 
 
 def _memo_files(d: Path) -> dict:
@@ -402,14 +408,7 @@ def _cache_state(dirs: list[Path]) -> dict:
     """Stat signature of every file in the data set's caches (pack, memo)."""
     out = {}
     for d in dirs:
-        for base, _, files in os.walk(d / CACHE_DIR):
-            for name in files:
-                full = os.path.join(base, name)
-                try:
-                    st = os.stat(full)
-                except OSError:
-                    continue
-                out[full] = (st.st_size, st.st_mtime_ns, st.st_ino)
+        out.update(_stat_walk(d / CACHE_DIR))
     return out
 
 

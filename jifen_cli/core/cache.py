@@ -208,11 +208,7 @@ def _diag_out(d: Diagnostic) -> list:
 
 def _diag_in(raw, rel: str) -> Diagnostic:
     code, message, path, line, col, hint, severity = raw
-    if not (isinstance(code, str) and isinstance(message, str) and isinstance(path, list)
-            and isinstance(line, (int, type(None))) and isinstance(col, (int, type(None)))
-            and isinstance(hint, (str, type(None))) and severity in ("error", "warning")):
-        raise ValueError("bad diagnostic")
-    return Diagnostic(code, message, rel, tuple(path), line, col, hint, severity)
+    return Diagnostic.from_plain([code, message, rel, path, line, col, hint, severity])
 
 
 # --------------------------------------------------------------------------- packs

@@ -489,17 +489,14 @@ class CheckSummary:
 
     def to_plain(self) -> dict:
         return {"name": self.name, "counts": [self.members, self.entries, self.evaluations],
-                "diagnostics": [[d.code, d.message, d.file, list(d.path), d.line, d.col, d.hint,
-                                 d.severity] for d in self.diagnostics]}
+                "diagnostics": [d.to_plain() for d in self.diagnostics]}
 
     @classmethod
     def from_plain(cls, raw) -> CheckSummary | None:
         try:
             members, entries, evaluations = raw["counts"]
-            diags = [Diagnostic(code, message, file, tuple(path), line, col, hint, severity)
-                     for code, message, file, path, line, col, hint, severity in raw["diagnostics"]]
-            if not isinstance(raw["name"], str) or not all(
-                    isinstance(d.code, str) and isinstance(d.message, str) for d in diags):
+            diags = [Diagnostic.from_plain(d) for d in raw["diagnostics"]]
+            if not isinstance(raw["name"], str):
                 return None
             return cls(raw["name"], int(members), int(entries), int(evaluations), diags)
         except (KeyError, TypeError, ValueError):

@@ -76,6 +76,25 @@ class Diagnostic:
     def sort_key(self):
         return (self.file or "", self.line or 0, self.col or 0, self.code)
 
+    def to_plain(self) -> list:
+        """JSON-ready (the results memo keeps diagnostics this way)."""
+        return [self.code, self.message, self.file, list(self.path), self.line, self.col,
+                self.hint, self.severity]
+
+    @classmethod
+    def from_plain(cls, raw) -> Diagnostic:
+        """Back from :meth:`to_plain`; ValueError when ``raw`` is not such a list."""
+        try:
+            code, message, file, path, line, col, hint, severity = raw
+        except (TypeError, ValueError):
+            raise ValueError("not a diagnostic") from None
+        if not (isinstance(code, str) and isinstance(message, str) and isinstance(path, list)
+                and isinstance(file, (str, type(None))) and isinstance(line, (int, type(None)))
+                and isinstance(col, (int, type(None))) and isinstance(hint, (str, type(None)))
+                and severity in (ERROR, WARNING)):
+            raise ValueError("not a diagnostic")
+        return cls(code, message, file, tuple(path), line, col, hint, severity)
+
 
 def diag(code: str, message: str, loc=None, *keys, hint: str | None = None,
          severity: str = ERROR) -> Diagnostic:

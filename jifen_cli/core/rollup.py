@@ -208,8 +208,7 @@ def _to_plain(res: BranchResult, errors) -> dict:
             "lines": [[ln.member, ln.name, ln.category, [[k, dec(v)] for k, v in ln.sections.items()],
                        dec(ln.total), ln.rank, ln.grades, ln.remark] for ln in res.lines],
             "excluded": [list(x) for x in res.excluded],
-            "errors": [[d.code, d.message, d.file, list(d.path), d.line, d.col, d.hint, d.severity]
-                       for d in errors]}
+            "errors": [d.to_plain() for d in errors]}
 
 
 def _from_plain(raw) -> tuple[BranchResult, list] | None:
@@ -227,8 +226,7 @@ def _from_plain(raw) -> tuple[BranchResult, list] | None:
             res.lines.append(MemberLine(member, name, category, {k: dec(v) for k, v in sections},
                                         dec(total), rank, dict(grades), remark))
         res.excluded = [tuple(x) for x in raw["excluded"]]
-        errors = [Diagnostic(code, message, file, tuple(path), line, col, hint, severity)
-                  for code, message, file, path, line, col, hint, severity in raw["errors"]]
+        errors = [Diagnostic.from_plain(d) for d in raw["errors"]]
         return res, errors
     except (KeyError, TypeError, ValueError, ArithmeticError, AttributeError):
         return None

@@ -11,6 +11,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import pytest
+
 import jifen_cli
 
 PRESET = Path(jifen_cli.__file__).parent / "core" / "presets" / "xingshi.yaml"
@@ -180,7 +182,7 @@ def entry(**fields) -> str:
     return entries("\n".join(f"{k}: {v}" for k, v in base.items() if v is not None))
 
 
-def fast_dir(tmp_path_factory_or_none=None) -> Path:
+def fast_dir() -> Path:
     """A fresh directory on a memory file system when there is one (/dev/shm): these
     tests write many small files, and on a busy disk each open() costs a millisecond."""
     import os
@@ -189,3 +191,17 @@ def fast_dir(tmp_path_factory_or_none=None) -> Path:
     shm = "/dev/shm"
     base = shm if os.path.isdir(shm) and os.access(shm, os.W_OK) else None
     return Path(tempfile.mkdtemp(prefix="jifen-test-", dir=base))
+
+
+@pytest.fixture
+def tmp_path():
+    """Overrides pytest's tmp_path in tests/ledger and tests/badinput (their conftests
+    import it): a memory-backed directory, removed afterwards."""
+    import shutil
+
+    from jifen_cli.core import cache
+
+    path = fast_dir()
+    yield path
+    cache.flush()  # the parse cache writes its packs at exit: write them now, then remove all
+    shutil.rmtree(path, ignore_errors=True)
