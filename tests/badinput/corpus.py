@@ -85,6 +85,8 @@ def branch_with(old: str, new: str) -> dict:
 
 
 PRESET_TEXT = PRESET.read_text(encoding="utf-8")
+#: the preset up to its grade scales (line 100 on), for cases that write their own
+PRESET_GRADES_CUT = PRESET_TEXT[:PRESET_TEXT.index("\ngrades:") + 1]
 
 
 def rules_with_sections(extra: str, codes: tuple) -> dict:
@@ -352,6 +354,14 @@ CASES: list[Case] = [
     Case("rules_formula_division_by_zero", rules_with_sections(
         "  - {code: aa, name: 甲, kind: formula, formula: daily / 0}\n", ("aa",)),
         expect=("rules/xingshi.yaml:E507",), contains=("除以 0",)),
+    # found by the fuzzer (CI of 2026-12-06): a grade scale that is not a mapping crashed the compiler
+    Case("rules_grade_scale_is_a_string", {"rules/xingshi.yaml": PRESET_GRADES_CUT + "grades:\n  - 优秀\n"
+                                           "  - {scale: 星级, bands: 5}\n"},
+         expect=("rules/xingshi.yaml:72:17:E503", "rules/xingshi.yaml:72:26:E503", "rules/xingshi.yaml:101:5:E510",
+                 "rules/xingshi.yaml:102:17:E510"), contains=("该等次表还没有档次",)),
+    Case("rules_grade_scale_is_empty", {"rules/xingshi.yaml": PRESET_GRADES_CUT + "grades:\n  -\n"},
+         expect=("rules/xingshi.yaml:72:17:E503", "rules/xingshi.yaml:72:26:E503", "rules/xingshi.yaml:101:4:E511",
+                 "rules/xingshi.yaml:101:4:E511")),
     Case("rules_file_is_a_list", {"rules/xingshi.yaml": "- a\n- b\n"}, expect=("rules/xingshi.yaml:1:1:E201",)),
     Case("rules_file_syntax_error", {"rules/xingshi.yaml": PRESET_TEXT.replace("scheme: ", "scheme: '", 1)},
          expect=("rules/xingshi.yaml:E103",)),

@@ -9,7 +9,7 @@ rendering; through the CLI, exit code 0 or 1 and never a traceback.
 The number of examples is shared out between the tests below; the default (2,050) runs
 in CI in a few seconds.  A longer run::
 
-    JIFEN_FUZZ_EXAMPLES=100000 pytest tests/badinput/test_fuzz.py
+    JIFEN_FUZZ_RANDOM=1 JIFEN_FUZZ_EXAMPLES=100000 pytest tests/badinput/test_fuzz.py
 
 (see docs/TESTING.md; a failure prints the smallest input found, and hypothesis keeps it
 in .hypothesis/ so the next run tries it first).
@@ -33,12 +33,15 @@ from ledgerkit import FILES, make_branch
 from jifen_cli.core.diagnostics import CODES, Diagnostic, JifenError
 
 TOTAL = int(os.environ.get("JIFEN_FUZZ_EXAMPLES", "2050"))
+#: CI runs the same examples every time (a red build is then a regression, reproducible
+#: from a clean clone); JIFEN_FUZZ_RANDOM=1 explores new ones, as a long run should
+RANDOM = os.environ.get("JIFEN_FUZZ_RANDOM", "") not in ("", "0")
 #: share of the examples per test (sums to 1)
-SHARES = {"bytes": 0.55, "mutated": 0.25, "structures": 0.14, "cli": 0.06}
+SHARES = {"bytes": 0.45, "mutated": 0.25, "structures": 0.12, "rules": 0.12, "cli": 0.06}
 
 
 def fuzz_settings(kind: str):
-    return settings(max_examples=max(10, int(TOTAL * SHARES[kind])), deadline=None, derandomize=False,
+    return settings(max_examples=max(10, int(TOTAL * SHARES[kind])), deadline=None, derandomize=not RANDOM,
                     suppress_health_check=list(HealthCheck), print_blob=True)
 
 
@@ -259,6 +262,47 @@ def structured_files(draw):
     return {rel: encode(text, draw(st.sampled_from(ENCODINGS)))}
 
 
+PRESETS = Path(__import__("jifen_cli").__file__).parent / "core" / "presets"
+PRESET_NAMES = sorted(p.stem for p in PRESETS.glob("*.yaml"))
+_preset_data: dict[str, object] = {}
+
+
+def preset_data(name: str):
+    if name not in _preset_data:
+        _preset_data[name] = yaml.safe_load((PRESETS / f"{name}.yaml").read_text("utf-8"))
+    return _preset_data[name]
+
+
+@st.composite
+def rules_trees(draw):
+    """One of the 20 presets with one node anywhere in its tree replaced, deleted or given
+    an extra key: every construct of the rules language meets values of the wrong shape
+    (a grade scale that is a string, a band list that is a number, ...)."""
+    import copy
+
+    data = copy.deepcopy(preset_data(draw(st.sampled_from(PRESET_NAMES))))
+    for _ in range(draw(st.integers(1, 3))):
+        parent, key, node = None, None, data
+        while isinstance(node, (dict, list)) and node and draw(st.integers(0, 5)) > 0:
+            parent = node
+            key = draw(st.sampled_from(sorted(node, key=str) if isinstance(node, dict) else range(len(node))))
+            node = node[key]
+        if parent is None:
+            data = draw(values)
+            continue
+        action = draw(st.sampled_from(["replace", "replace", "delete", "extra"]))
+        if action == "replace":
+            parent[key] = draw(values)
+        elif action == "delete":
+            parent.pop(key)
+        elif isinstance(parent, dict):
+            parent[draw(st.sampled_from(["code", "min", "max", "points", "of", "if", "else", "require", "cap",
+                                         "section", "items", "bands", "weights", "x"]))] = draw(values)
+        else:
+            parent.append(draw(values))
+    return {"rules/xingshi.yaml": yaml.safe_dump(data, allow_unicode=True, sort_keys=False).encode("utf-8")}
+
+
 # ------------------------------------------------------------------ the tests
 @fuzz_settings("bytes")
 @given(raw=st.one_of(
@@ -319,6 +363,25 @@ def test_fuzz_loader_random_structures(files):
     for rel, raw in files.items():
         b.write(rel, raw)
     check_clean(b.root)
+
+
+@fuzz_settings("rules")
+@given(files=rules_trees())
+def test_fuzz_rules_trees(files):
+    """Any rules tree compiles to clean diagnostics; one that compiles without errors
+    scores and grades the branch's year without raising anything but a JifenError."""
+    b = branch("rules")
+    for rel, raw in files.items():
+        b.write(rel, raw)
+    diags = check_clean(b.root)
+    if not any(d.code.startswith("E") for d in diags):
+        from jifen_cli.core.engine import year_result
+        from jifen_cli.core.loader import load_branch
+
+        try:
+            year_result(load_branch(b.root)[0], 2019, grade=True)
+        except JifenError as exc:
+            assert CJK.search(exc.message)
 
 
 @fuzz_settings("cli")

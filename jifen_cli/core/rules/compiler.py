@@ -676,7 +676,7 @@ def _check_grade_map(ctx, scheme, grades: dict, path):
             ctx.err("E503", f"引用了不存在的等次表“{scale_name}”", path + (scale_name,))
         elif scale.band(band) is None:
             ctx.err("E503", f"等次表“{scale_name}”中没有“{band}”", path + (scale_name,),
-                    hint=f"可用：{'、'.join(b.name for b in scale.bands)}")
+                    hint=f"可用：{'、'.join(b.name for b in scale.bands)}" if scale.bands else "该等次表还没有档次")
 
 
 def _check_item_grades(ctx, scheme):
@@ -896,27 +896,29 @@ def _pct(d: Decimal) -> str:
 
 
 def _scales(ctx, raw, scheme) -> list[Scale]:
-    out = []
+    kept = []  # (index, scale, body) of each scale that is a mapping (or empty)
     for i, body in enumerate(ctx.listing(raw, ("grades",), "grades")):
         path = ("grades", i)
-        body = ctx.mapping(body, path, "等次表") or {}
+        if body is not None and ctx.mapping(body, path, "等次表") is None:
+            continue  # not a mapping: reported once, nothing more to say about it
+        body = body or {}
         ctx.keys(body, SCALE_KEYS, path, required=("scale", "bands"))
-        scale = Scale(ctx.text(body.get("scale"), path + ("scale",), "等次表名称", required=True), [])
+        scale = Scale(ctx.text(body.get("scale"), path + ("scale",), "等次表名称"), [])
         if body.get("of") is not None:
             scale.of = _section_ref(ctx, scheme, body["of"], path + ("of",), "等次表")
-        out.append(scale)
+        kept.append((i, scale, body))
     # bands may refer to other scales (conditions), so compile them once all scales exist
-    scheme.scales = out
-    for i, (scale, body) in enumerate(zip(out, ctx.listing(raw, ("grades",), "grades"))):
+    scheme.scales = [scale for _, scale, _ in kept]
+    for i, scale, body in kept:
         path = ("grades", i)
-        for j, b in enumerate(ctx.listing((body or {}).get("bands"), path + ("bands",), "bands")):
+        for j, b in enumerate(ctx.listing(body.get("bands"), path + ("bands",), "bands")):
             band = _band(ctx, b, path + ("bands", j), scheme)
             if band:
                 if scale.bands and band.min is None and band.max is None and band.below is None:
                     band.forced = True  # no score range below the first band: reached only by else / force
                 scale.bands.append(band)
         _check_bands(ctx, scale, path, scheme.rounding.unit)
-    return out
+    return scheme.scales
 
 
 def _band(ctx, raw, path, scheme) -> Band | None:
