@@ -325,6 +325,15 @@ def write_pack(path: Path, pack: Pack) -> bool:
     return False
 
 
+def new_file_mode() -> int:
+    """The mode a plain ``open(path, "w")`` would give a new file (0o666 less the umask):
+    temporary files are created 0600, which would lock the cache and new ledger files
+    away from the other accounts of a shared office PC."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def write_atomic(path: Path, raw: bytes, prefix: str) -> bool:
     """A cache file written whole or not at all (temporary file + ``os.replace``), in a
     cache directory kept out of git; False when it cannot be written (read-only, disk
@@ -336,6 +345,7 @@ def write_atomic(path: Path, raw: bytes, prefix: str) -> bool:
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(raw)
+            os.chmod(tmp, new_file_mode())
             os.replace(tmp, path)
         except BaseException:
             try:

@@ -240,7 +240,9 @@ def atomic_write(path: Path, text: str | bytes) -> None:
             with contextlib.suppress(OSError):
                 os.chmod(tmp, path.stat().st_mode & 0o777)
         else:
-            os.chmod(tmp, 0o644)
+            from .cache import new_file_mode
+
+            os.chmod(tmp, new_file_mode())
         pause = os.environ.get(PAUSE_ENV)
         if pause:
             time.sleep(float(pause))
