@@ -19,7 +19,7 @@ COMMANDS = {
     "recording": ("add", "declare", "confirm", "reject", "void", "correct", "pending", "object",
                   "resolve", "log", "publish", "verify"),
     "scoring": ("score", "rank", "year", "explain"),
-    "notices": ("month", "quarter", "half", "card", "form"),
+    "notices": ("month", "quarter", "half", "week", "card", "form"),
     "org": ("org",),
 }
 

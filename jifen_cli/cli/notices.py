@@ -1,4 +1,4 @@
-"""Printed outputs: jifen month / quarter / half (公示), card (登记卡), form declare (申报表).
+"""Printed outputs: jifen month / quarter / half / week (公示), card (登记卡), form declare (申报表).
 
 Each command loads the branch, calls one function of :mod:`jifen_cli.render` and
 prints or writes the result.  jinja2 / tabulate / openpyxl are imported by the
@@ -57,6 +57,24 @@ HALF_HELP = """生成半年党员积分公示（按半年公示的支部用）�
   jifen half 2019-H2 --format md -o 2019年下半年公示.md
 """
 
+WEEK_HELP = """生成每周党员积分公示（“一周一汇总、一周一排名、一周一公示”的支部用，如种子 001 公司 A/B 分）。
+
+\b
+周按 ISO 周写作 2019-W05（也可写 2019w5、2019-W5），每周从星期一到星期日；不写则为今天所在的周。
+列出本周七天（按条目日期）每名党员的积分条目，以及截至本周日的累计得分和排名：
+累计按规则文件的计分期（period）计算，取本周日所在的那一期——按月计分的（如 A 分）
+是本月 1 日至本周日，按年计分的是本年 1 月 1 日至本周日；B 分等累计账户为截至本周日的余额。
+跨月（跨年）的周照样列出七天的全部条目，累计按本周日所在的月（年）计算。
+周只是公示期间，不是计分期；jifen publish 不发布周公示。
+""" + _COMMON + """
+\b
+示例：
+  jifen week                       今天所在的周
+  jifen week 2019-W05
+  jifen week 2019w5 --format html -o 2019年第5周公示.html
+  jifen week 2019-W05 --date 2019-02-04
+"""
+
 CARD_HELP = """生成党员积分登记卡：积分办法的每个项目一行，1—12 月各一列，
 最后是年度得分、板块得分、年度总积分、排名和等次（参照种子 003 附件 2）。
 党员可写编号或姓名；年度默认台账中最近的年份。
@@ -110,9 +128,16 @@ def _parse_date(text: str | None) -> date:
     return value
 
 
-def _period(text: str, kind: str, command: str):
-    from jifen_cli.core.periods import Period
+def _period(text: str | None, kind: str, command: str):
+    from jifen_cli.core.periods import WEEK, WEEK_HINT, Period, Week
 
+    if kind == WEEK:
+        if not text:
+            return Week.containing(_today())
+        try:
+            return Week.parse(text)
+        except ValueError as exc:
+            fail(str(exc), hint=WEEK_HINT)
     try:
         period = Period.parse(text)
     except ValueError as exc:
@@ -184,6 +209,18 @@ def register(app: typer.Typer) -> None:
         branch: Path = BranchOption,
     ):
         _notice("half", "half", period, fmt, output, on, as_of, branch)
+
+    @app.command("week", help=WEEK_HELP)
+    def week(
+        period: str = typer.Argument(None, metavar="[周]", help="如 2019-W05（默认今天所在的周）",
+                                     show_default=False),
+        fmt: str = FormatOption,
+        output: Path = OutputOption,
+        on: str = DateOption,
+        as_of: str = AsOfOption,
+        branch: Path = BranchOption,
+    ):
+        _notice("week", "week", period, fmt, output, on, as_of, branch)
 
     @app.command("card", help=CARD_HELP)
     def card(

@@ -1,7 +1,11 @@
-"""Scoring periods: a year, a half-year, a quarter or a month.
+"""Scoring periods: a year, a half-year, a quarter or a month; and ISO weeks, which are
+notice periods only (``jifen week``), never scoring periods.
 
 ``Period.parse("2019" | "2019-H1" | "2019-Q1" | "2019-01")``; every period knows its
-first and last day, its months and a Chinese label.
+first and last day, its months and a Chinese label.  ``Week.parse("2019-W05")`` is an
+ISO week (Monday to Sunday); it has the same ``start`` / ``end`` / ``label`` / ``code`` /
+``contains`` as a Period, so a notice can be made of it, but it is not a ``Period``: the
+engine and the rules compiler never see one.
 """
 
 from __future__ import annotations
@@ -11,10 +15,12 @@ import re
 from calendar import monthrange
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 YEAR, HALF, QUARTER, MONTH = "year", "half", "quarter", "month"
 KINDS = (YEAR, HALF, QUARTER, MONTH)
+#: an ISO week: a notice period only (:class:`Week`), not one of the scoring ``KINDS``
+WEEK = "week"
 
 #: months per period kind
 _SPAN = {YEAR: 12, HALF: 6, QUARTER: 3, MONTH: 1}
@@ -81,6 +87,9 @@ class Period:
         """``2019`` 年, ``2019-H1`` 半年, ``2019-Q1`` 季度, ``2019-01`` 月."""
         m = _PATTERN.match(str(text))
         if not m:
+            if _WEEK_PATTERN.match(str(text)):
+                raise ValueError(f"“{str(text).strip()}”是周：周只用于每周公示（jifen week），"
+                                 f"这里应写成 2019（年）、2019-H1（半年）、2019-Q1（季度）或 2019-01（月）")
             raise ValueError(
                 f"无法识别的期间“{text}”：应写成 2019（年）、2019-H1（半年）、"
                 f"2019-Q1（季度）或 2019-01（月）"
@@ -166,3 +175,91 @@ class Period:
 
     def contains(self, day: date) -> bool:
         return self.start <= day <= self.end
+
+
+# --------------------------------------------------------------------------- weeks
+_WEEK_PATTERN = re.compile(r"^\s*(?P<year>\d{4})\s*-?\s*[Ww]\s*(?P<week>\d{1,2})\s*$")
+#: how to write a week (the hint under a wrong one)
+WEEK_HINT = "周按 ISO 周写作 2019-W05（也可写 2019w5、2019-W5）：每周从星期一到星期日，每年第1周是含1月4日的那一周"
+
+
+def weeks_in(year: int) -> int:
+    """How many ISO weeks ``year`` has: 52 or 53 (Dec 28 is always in the last week)."""
+    return date(year, 12, 28).isocalendar()[1]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Week:
+    """An ISO week (Monday–Sunday), written ``2019-W05``.  A notice period only: a week
+    may span two months or two years (2019-W01 is 2018-12-31 … 2019-01-06); the notice
+    lists its seven days and takes its running totals from the scoring period that
+    contains its Sunday (:attr:`end`)."""
+
+    year: int
+    index: int
+    kind: str = WEEK
+
+    def __post_init__(self):
+        if not 1 <= self.year <= 9998:
+            raise ValueError(f"年份不合法：{self.year}")
+        if not 1 <= self.index <= weeks_in(self.year):
+            raise ValueError(f"{self.year}年只有{weeks_in(self.year)}周，没有第{self.index}周")
+
+    @classmethod
+    def parse(cls, text) -> Week:
+        """``2019-W05``, ``2019-W5``, ``2019w5``.  ValueError (Chinese; :data:`WEEK_HINT`
+        says how to write one) for anything else or a week the year does not have."""
+        m = _WEEK_PATTERN.match(str(text))
+        if not m:
+            raise ValueError(f"无法识别的周“{str(text).strip()}”：应写成 2019-W05 这样的 ISO 周")
+        year, index = int(m["year"]), int(m["week"])
+        if not 1 <= year <= 9998:
+            raise ValueError(f"无法识别的周“{text}”：年份不合法")
+        if not 1 <= index <= weeks_in(year):
+            raise ValueError(f"无法识别的周“{str(text).strip()}”：{year}年只有{weeks_in(year)}周"
+                             f"（第1周至第{weeks_in(year)}周）")
+        return cls(year, index)
+
+    @classmethod
+    def containing(cls, day: date) -> Week:
+        """The ISO week that contains ``day``."""
+        year, index, _ = day.isocalendar()
+        return cls(year, index)
+
+    @property
+    def start(self) -> date:
+        """Monday."""
+        return date.fromisocalendar(self.year, self.index, 1)
+
+    @property
+    def end(self) -> date:
+        """Sunday."""
+        return self.start + timedelta(days=6)
+
+    @property
+    def code(self) -> str:
+        return f"{self.year}-W{self.index:02d}"
+
+    @property
+    def range_label(self) -> str:
+        """“1月28日—2月3日”; with the years when the week spans two years."""
+        a, b = self.start, self.end
+        if a.year != b.year:
+            return f"{a.year}年{a.month}月{a.day}日—{b.year}年{b.month}月{b.day}日"
+        return f"{a.month}月{a.day}日—{b.month}月{b.day}日"
+
+    @property
+    def label(self) -> str:
+        """“2019年第5周（1月28日—2月3日）”."""
+        return f"{self.year}年第{self.index}周（{self.range_label}）"
+
+    def __str__(self) -> str:
+        return self.code
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+    def scoring_period(self, kind: str) -> Period:
+        """The scoring period of ``kind`` (a rules file's ``period``) that contains this
+        week's Sunday: what the week notice's running totals refer to."""
+        return Period.containing(self.end, kind)

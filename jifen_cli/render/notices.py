@@ -1,4 +1,4 @@
-"""The periodic notice (公示): month, quarter or half-year.
+"""The periodic notice (公示): month, quarter or half-year, or an ISO week (``jifen week``).
 
 ``render_notice(ledger, period, fmt, published_on)`` is the one entry point; the
 publishing code calls it and stores its output, and ``jifen verify`` calls it again to
@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from jifen_cli.core.model import CONFIRMED, PENDING, REJECTED, VOID
-from jifen_cli.core.periods import MONTH, Period
+from jifen_cli.core.periods import MONTH, WEEK, Period, Week
 
 from .common import (FORMATS_TEXT, check_format, class_names, cn_date, cn_month_day,
                      member_public, num, render_template, signed, text_clean, text_table)
@@ -21,8 +21,8 @@ from .points import PointsBook
 FORMATS = FORMATS_TEXT
 
 
-def render_notice(ledger, period: Period, fmt: str, published_on: date) -> str:
-    """The notice of ``period`` (a month, quarter or half-year) as ``fmt``
+def render_notice(ledger, period: Period | Week, fmt: str, published_on: date) -> str:
+    """The notice of ``period`` (a month, quarter, half-year or week) as ``fmt``
     (``md`` / ``html`` / ``text``), dated ``published_on``."""
     fmt = check_format(fmt, FORMATS)
     notice = build_notice(ledger, period, published_on)
@@ -32,7 +32,7 @@ def render_notice(ledger, period: Period, fmt: str, published_on: date) -> str:
 
 
 # --------------------------------------------------------------------------- the data
-def notice_title(settings, period: Period) -> str:
+def notice_title(settings, period: Period | Week) -> str:
     """``notice.title`` of branch.yaml with {支部}/{期间} (or {branch}/{period})
     filled in, else “XX党支部2019年1月党员积分公示”."""
     template = settings.notice.title
@@ -45,7 +45,7 @@ def notice_title(settings, period: Period) -> str:
     return out
 
 
-def build_notice(ledger, period: Period, published_on: date) -> dict:
+def build_notice(ledger, period: Period | Week, published_on: date) -> dict:
     """Everything the notice shows, as plain data (no model objects, no private
     fields): what the templates receive."""
     s = ledger.settings
@@ -154,6 +154,7 @@ def build_notice(ledger, period: Period, published_on: date) -> dict:
             extra[member_id] = extra.get(member_id, Decimal(0)) + pts
     for rows in rows_by_member.values():
         rows.sort(key=lambda r: r["key"])
+    week = _week_running(ledger, book, period) if period.kind == WEEK else None
     members = []
     for m in ledger.members:
         rows = rows_by_member.get(m.id, [])
@@ -176,7 +177,8 @@ def build_notice(ledger, period: Period, published_on: date) -> dict:
             **{k: v for k, v in member_public(m, classes).items() if k in ("name", "category", "status")},
             "rows": rows,
             "period_total": signed(period_total),
-            "running": [num(running.get(code)) if running and running.get(code) is not None else "—"
+            "running": week["values"].get(m.id, week["empty"]) if week else
+                       [num(running.get(code)) if running and running.get(code) is not None else "—"
                         for code, _, _ in book.running_sections],
             "remark": "，".join(remark),
         })
@@ -191,7 +193,7 @@ def build_notice(ledger, period: Period, published_on: date) -> dict:
         "upper": s.upper,
         "scheme": scheme.name if scheme is not None else "",
         "period": period.label,
-        "period_kind": {MONTH: "月"}.get(period.kind, {"quarter": "季度", "half": "半年"}.get(period.kind, "年")),
+        "period_kind": _KIND_WORDS.get(period.kind, "年"),
         "range": f"{cn_date(period.start)}至{cn_date(period.end)}",
         "published": cn_date(published_on),
         "objection_days": s.objection_days,
@@ -199,7 +201,12 @@ def build_notice(ledger, period: Period, published_on: date) -> dict:
         "recorders": "、".join(s.recorders),
         "secretary": s.secretary,
         "members": members,
-        "running_titles": [name for _, name, _ in book.running_sections],
+        # html: titles under one “本年累计” header; text / md: one header each.  A week
+        # notice has no common header (its columns are of different spans) and its own note
+        "running_titles": week["headers"] if week else [name for _, name, _ in book.running_sections],
+        "running_headers": week["headers"] if week else [f"累计{name}" for _, name, _ in book.running_sections],
+        "running_group": "" if week else "本年累计",
+        "running_note": week["note"] if week else "",
         "pending": pending,
         "objections": objections,
         "show_empty": s.notice.show_empty_members,
@@ -212,6 +219,54 @@ def build_notice(ledger, period: Period, published_on: date) -> dict:
             "objections": len(objections),
         },
     }
+
+
+_KIND_WORDS = {MONTH: "月", "quarter": "季度", "half": "半年", WEEK: "周"}
+_SPAN_WORDS = {MONTH: "本月", "quarter": "本季度", "half": "本半年", "year": "本年"}
+
+
+def _week_running(ledger, book, week: Week) -> dict:
+    """The running totals of a week notice: every entry-driven section and account of the
+    scoring period (the rules file's ``period``) that contains the week's Sunday, its
+    total and the rank by that total, computed by the engine on the entries dated up to
+    that Sunday with ``horizon`` = that Sunday (RULES.md §7.3), as the month notice does
+    for its year.  A week spanning two months (or years) lists all its seven days'
+    entries; its totals are those of the month (year) of its Sunday."""
+    from dataclasses import replace
+
+    from jifen_cli.core import engine
+
+    from .points import ENTRY_KINDS
+
+    scheme = book.scheme(week.end)
+    if scheme is None:
+        return {"headers": [], "values": {}, "empty": [], "note": ""}
+    scoring = week.scoring_period(scheme.period)
+    cut = replace(ledger, entries=[e for e in ledger.entries if e.date <= week.end], evaluations=[])
+    table = engine.score(cut, scoring, horizon=week.end)
+    ranks = {r.member: r for r in engine.rank(cut, scoring, horizon=week.end)}
+    span = _SPAN_WORDS.get(scoring.kind, "本期")
+    shown = [(code, name, kind) for code, name, kind in table.sections if kind in ENTRY_KINDS]
+    accounts = [(code, name) for code, name, kind in table.sections if kind == "account"]
+    headers = ([f"{span}{name}" for _, name, _ in shown] + [f"{name}累计" for _, name in accounts]
+               + [f"{span}总分", f"{span}排名"])
+    values = {}
+    for row in table.rows:
+        r = ranks.get(row.member)
+        values[row.member] = ([num(row.sections.get(code)) if row.sections.get(code) is not None else "—"
+                               for code, _, _ in shown]
+                              + [num(row.accounts.get(code)) if row.accounts.get(code) is not None else "—"
+                                 for code, _ in accounts]
+                              + [num(row.total), f"{r.rank}/{r.of}" if r else "—"])
+    crossing = "" if scoring.contains(week.start) else (
+        f"本周跨{'年' if week.start.year != week.end.year else '月'}，列出本周七天的全部条目，"
+        f"累计只按本周日所在的{scoring.label}计算。")
+    note = (f"注：分值为该条目按积分办法所计分数（扣分为负），括号内的不计分；“本期”为本周已认定条目分值之和；"
+            f"“{span}”各栏为{cn_date(scoring.start)}至本周日（{cn_date(week.end)}）按积分办法计算的{scoring.label}得分"
+            f"（不含民主评议{'，为暂定数' if week.end < scoring.end else ''}）"
+            + (f"，{'、'.join(f'“{name}累计”' for _, name in accounts)}为截至本周日的累计余额" if accounts else "")
+            + f"；排名按“{span}总分”由高到低，总分相同名次相同，“1/3”表示共3人中第1名。{crossing}")
+    return {"headers": headers, "values": values, "empty": ["—"] * len(headers), "note": note}
 
 
 def _chains(ledger) -> dict[str, str]:
@@ -238,8 +293,8 @@ def _points_text(points: Decimal | None, counted: bool, status: str) -> str:
 
 # --------------------------------------------------------------------------- terminal
 def _text_table(n: dict) -> str:
-    running = n["running_titles"]
-    headers = ["序号", "姓名", "编号", "日期", "积分事项", "分值", "说明", "本期"] + [f"累计{t}" for t in running]
+    running = n["running_headers"]
+    headers = ["序号", "姓名", "编号", "日期", "积分事项", "分值", "说明", "本期"] + list(running)
     rows = []
     for m in n["members"]:
         name = text_clean(m["name"])
