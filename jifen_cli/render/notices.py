@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from jifen_cli.core.model import CONFIRMED, PENDING, REJECTED, VOID
-from jifen_cli.core.periods import MONTH, WEEK, Period, Week
+from jifen_cli.core.periods import KINDS, MONTH, WEEK, YEAR, Period, Week
 
 from .common import (FORMATS_TEXT, check_format, class_names, cn_date, cn_month_day,
                      member_public, num, render_template, signed, text_clean, text_table)
@@ -154,7 +154,11 @@ def build_notice(ledger, period: Period | Week, published_on: date) -> dict:
             extra[member_id] = extra.get(member_id, Decimal(0)) + pts
     for rows in rows_by_member.values():
         rows.sort(key=lambda r: r["key"])
-    week = _week_running(ledger, book, period) if period.kind == WEEK else None
+    # a week, or any notice of a scheme scored by month / quarter / half-year, shows the
+    # totals of its scoring period (the year-to-date running totals below are for yearly
+    # schemes: a year average of months still to come means nothing mid-year)
+    span = _span_running(ledger, book, period) if period.kind == WEEK or (
+        scheme is not None and scheme.period != YEAR) else None
     members = []
     for m in ledger.members:
         rows = rows_by_member.get(m.id, [])
@@ -177,7 +181,7 @@ def build_notice(ledger, period: Period | Week, published_on: date) -> dict:
             **{k: v for k, v in member_public(m, classes).items() if k in ("name", "category", "status")},
             "rows": rows,
             "period_total": signed(period_total),
-            "running": week["values"].get(m.id, week["empty"]) if week else
+            "running": span["values"].get(m.id, span["empty"]) if span else
                        [num(running.get(code)) if running and running.get(code) is not None else "—"
                         for code, _, _ in book.running_sections],
             "remark": "，".join(remark),
@@ -201,12 +205,13 @@ def build_notice(ledger, period: Period | Week, published_on: date) -> dict:
         "recorders": "、".join(s.recorders),
         "secretary": s.secretary,
         "members": members,
-        # html: titles under one “本年累计” header; text / md: one header each.  A week
-        # notice has no common header (its columns are of different spans) and its own note
-        "running_titles": week["headers"] if week else [name for _, name, _ in book.running_sections],
-        "running_headers": week["headers"] if week else [f"累计{name}" for _, name, _ in book.running_sections],
-        "running_group": "" if week else "本年累计",
-        "running_note": week["note"] if week else "",
+        # html: titles under one “本年累计” header; text / md: one header each.  A notice
+        # with its own span columns (a week; a scheme not scored by the year) has no common
+        # header (its columns are of different spans) and its own note
+        "running_titles": span["headers"] if span else [name for _, name, _ in book.running_sections],
+        "running_headers": span["headers"] if span else [f"累计{name}" for _, name, _ in book.running_sections],
+        "running_group": "" if span else "本年累计",
+        "running_note": span["note"] if span else "",
         "pending": pending,
         "objections": objections,
         "show_empty": s.notice.show_empty_members,
@@ -225,26 +230,40 @@ _KIND_WORDS = {MONTH: "月", "quarter": "季度", "half": "半年", WEEK: "周"}
 _SPAN_WORDS = {MONTH: "本月", "quarter": "本季度", "half": "本半年", "year": "本年"}
 
 
-def _week_running(ledger, book, week: Week) -> dict:
-    """The running totals of a week notice: every entry-driven section and account of the
-    scoring period (the rules file's ``period``) that contains the week's Sunday, its
-    total and the rank by that total, computed by the engine on the entries dated up to
-    that Sunday with ``horizon`` = that Sunday (RULES.md §7.3), as the month notice does
-    for its year.  A week spanning two months (or years) lists all its seven days'
-    entries; its totals are those of the month (year) of its Sunday."""
+def _scoring_span(period: Period | Week, scheme_period: str) -> Period:
+    """The scoring period whose totals a notice of ``period`` shows: for a week, the one
+    containing its Sunday; for a notice at least as long as the scheme's period (a month
+    notice of a monthly scheme, a quarter notice of one), the notice period itself
+    (combined as the rules say); for a shorter one (a month notice of a quarterly scheme),
+    the scoring period containing its last day, to date."""
+    if period.kind == WEEK:
+        return period.scoring_period(scheme_period)
+    if KINDS.index(period.kind) <= KINDS.index(scheme_period):
+        return period
+    return Period.containing(period.end, scheme_period)
+
+
+def _span_running(ledger, book, period: Period | Week) -> dict:
+    """The running totals of a week notice, or of any notice of a scheme not scored by
+    the year: every entry-driven section and account of the scoring period
+    (:func:`_scoring_span`), its total and the rank by that total, computed by the engine
+    on the entries dated up to the notice's last day with ``horizon`` = that day (RULES.md
+    §7.3), as the month notice of a yearly scheme does for its year.  A week spanning two
+    months (or years) lists all its seven days' entries; its totals are those of the month
+    (year) of its Sunday."""
     from dataclasses import replace
 
     from jifen_cli.core import engine
 
     from .points import ENTRY_KINDS
 
-    scheme = book.scheme(week.end)
+    scheme = book.scheme(period.end)
     if scheme is None:
         return {"headers": [], "values": {}, "empty": [], "note": ""}
-    scoring = week.scoring_period(scheme.period)
-    cut = replace(ledger, entries=[e for e in ledger.entries if e.date <= week.end], evaluations=[])
-    table = engine.score(cut, scoring, horizon=week.end)
-    ranks = {r.member: r for r in engine.rank(cut, scoring, horizon=week.end)}
+    scoring = _scoring_span(period, scheme.period)
+    cut = replace(ledger, entries=[e for e in ledger.entries if e.date <= period.end], evaluations=[])
+    table = engine.score(cut, scoring, horizon=period.end)
+    ranks = {r.member: r for r in engine.rank(cut, scoring, horizon=period.end)}
     span = _SPAN_WORDS.get(scoring.kind, "本期")
     shown = [(code, name, kind) for code, name, kind in table.sections if kind in ENTRY_KINDS]
     accounts = [(code, name) for code, name, kind in table.sections if kind == "account"]
@@ -258,13 +277,15 @@ def _week_running(ledger, book, week: Week) -> dict:
                               + [num(row.accounts.get(code)) if row.accounts.get(code) is not None else "—"
                                  for code, _ in accounts]
                               + [num(row.total), f"{r.rank}/{r.of}" if r else "—"])
-    crossing = "" if scoring.contains(week.start) else (
-        f"本周跨{'年' if week.start.year != week.end.year else '月'}，列出本周七天的全部条目，"
+    crossing = "" if scoring.contains(period.start) else (
+        f"本周跨{'年' if period.start.year != period.end.year else '月'}，列出本周七天的全部条目，"
         f"累计只按本周日所在的{scoring.label}计算。")
-    note = (f"注：分值为该条目按积分办法所计分数（扣分为负），括号内的不计分；“本期”为本周已认定条目分值之和；"
-            f"“{span}”各栏为{cn_date(scoring.start)}至本周日（{cn_date(week.end)}）按积分办法计算的{scoring.label}得分"
-            f"（不含民主评议{'，为暂定数' if week.end < scoring.end else ''}）"
-            + (f"，{'、'.join(f'“{name}累计”' for _, name in accounts)}为截至本周日的累计余额" if accounts else "")
+    this = "本" + _KIND_WORDS.get(period.kind, "期")
+    last_day = "本周日" if period.kind == WEEK else "本期末"
+    note = (f"注：分值为该条目按积分办法所计分数（扣分为负），括号内的不计分；“本期”为{this}已认定条目分值之和；"
+            f"“{span}”各栏为{cn_date(scoring.start)}至{last_day}（{cn_date(period.end)}）按积分办法计算的{scoring.label}得分"
+            f"（不含民主评议{'，为暂定数' if period.end < scoring.end else ''}）"
+            + (f"，{'、'.join(f'“{name}累计”' for _, name in accounts)}为截至{last_day}的累计余额" if accounts else "")
             + f"；排名按“{span}总分”由高到低，总分相同名次相同，“1/3”表示共3人中第1名。{crossing}")
     return {"headers": headers, "values": values, "empty": ["—"] * len(headers), "note": note}
 

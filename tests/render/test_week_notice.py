@@ -162,13 +162,33 @@ def test_running_totals_agree_with_the_engine(ledger):
         assert m["running"][3] == engine.fmt(row.total) and m["running"][2] == engine.fmt(row.accounts["b"])
 
 
-def test_month_notice_unchanged_by_the_week_columns(ledger):
+def test_month_and_quarter_notices_of_a_monthly_scheme_show_that_period(ledger):
+    """种子001 第1441行：“每月汇总统计,结出当月a分排名、当月b分排名、累计b分排名”: the
+    notices of a scheme scored by the month show the month's A score, the B balance and
+    the month's rank — not year-to-date averages with the months still to come at 100."""
     from jifen_cli.core.periods import Period
     from jifen_cli.render.notices import build_notice
 
     n = build_notice(ledger, Period.parse("2019-02"), date(2019, 3, 5))
-    assert n["running_group"] == "本年累计" and n["running_note"] == ""
-    assert n["running_headers"] == ["累计A分扣分", "累计A分奖分"]
+    assert n["running_group"] == "" and "“本月”各栏为2019年2月1日至本期末" in n["running_note"]
+    assert n["running_headers"] == ["本月A分扣分", "本月A分奖分", "B分累计", "本月总分", "本月排名"]
+    # February: 张三 100 + 2 overtime (A capped at 100), B 13 (January) + 2 = 15;
+    # 李四 100 − 10 absent = 90, B 30 (December) + 10 = 40; 王五 100 − 2 late = 98
+    assert {m["name"]: m["running"] for m in n["members"]} == {
+        "张三": ["100", "2", "15", "100", "1/3"],
+        "李四": ["90", "0", "40", "90", "3/3"],
+        "王五": ["98", "0", "0", "98", "2/3"],
+    }
+    # the quarter notice: the average of January, February and March (combine: average);
+    # 李四 (100 + 90 + 100) / 3 = 96.67, 王五 A扣分 (95 + 98 + 100) / 3 = 97.67,
+    # total (97 + 98 + 100) / 3 = 98.33
+    q = build_notice(ledger, Period.parse("2019-Q1"), date(2019, 4, 2))
+    assert q["running_headers"] == ["本季度A分扣分", "本季度A分奖分", "B分累计", "本季度总分", "本季度排名"]
+    assert {m["name"]: m["running"] for m in q["members"]} == {
+        "张三": ["99.33", "5.67", "15", "100", "1/3"],
+        "李四": ["96.67", "0", "40", "96.67", "3/3"],
+        "王五": ["97.67", "0.67", "0", "98.33", "2/3"],
+    }
 
 
 # --------------------------------------------------------------------------- snapshots
