@@ -20,6 +20,7 @@ HELP = """检查台账：读取支部的全部文件，一次列出所有问题�
   entries      积分条目（党员、日期、编号、更正）
   evaluations  民主评议
   objections   异议
+  meetings     会议记录（参学参会率的依据）
   coverage     规则适用期
   rules        积分规则，以及条目与规则是否相符
   published    已公示月份是否被改动

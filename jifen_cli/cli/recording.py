@@ -249,7 +249,8 @@ def _note_uncommitted(root: Path, written: list[str]) -> None:
 
     try:
         dirty = [p for p in git.dirty_paths(root, ["branch.yaml", "members.yaml", "history.yaml",
-                                                   "rules", "events", "evaluations", "objections"])
+                                                   "rules", "events", "evaluations", "objections",
+                                                   "meetings"])
                  if p not in written]
     except JifenError:
         return

@@ -195,7 +195,6 @@ def check_objections(ledger: Ledger) -> list[Diagnostic]:
     out = []
     entry_ids = {e.id for e in _checked_entries(ledger) if e.id is not None}
     seen = set()
-    names = {m.name for m in ledger.members}
     # a field that could not be read is None: reported by the loader (E202/E205...),
     # the other fields are still checked
     for ob in _checked_objections(ledger):
@@ -207,9 +206,29 @@ def check_objections(ledger: Ledger) -> list[Diagnostic]:
             near = suggest(ob.entry, entry_ids, 1)
             out.append(diag("E306", f"异议针对的条目“{ob.entry}”不存在", ob.loc, "entry",
                             hint=f"是不是“{near[0]}”？" if near else None))
-        if ob.by is not None and ledger.member(ob.by) is None and ob.by not in names:
+        if ob.by is not None and ledger.member(ob.by) is None and not _ambiguous_name(ledger, ob.by):
             out.append(diag("E301", f"提出异议的党员“{ob.by}”不在花名册中", ob.loc, "by",
                             hint=_member_hint(ledger, ob.by)))
+    return out
+
+
+def check_meetings(ledger: Ledger) -> list[Diagnostic]:
+    """meetings/YEAR.yaml (RULES.md §7.4): each date within the file's year (E407), no
+    session recorded twice — same date, kind and name (E305).  Unknown keys and
+    unreadable dates are reported by the loader (E203/E205)."""
+    out = []
+    for year, meetings in sorted(ledger.meetings.items()):
+        seen = set()
+        for mt in meetings:
+            if mt.date.year != year:
+                out.append(diag("E407", f"会议日期 {mt.date} 不在 {mt.loc.file} 所属的 {year} 年内", mt.loc, "date",
+                                hint=f"移到 meetings/{mt.date.year}.yaml，或改正日期"))
+            key = (mt.date, mt.kind, mt.name)
+            if key in seen:
+                what = "、".join(x for x in (str(mt.date), mt.kind or "", f"“{mt.name}”" if mt.name else "") if x)
+                out.append(diag("E305", f"会议记录重复：{what}", mt.loc,
+                                hint="同一天同一类型同名的会议只记一次；确是两次会议请写不同的 name"))
+            seen.add(key)
     return out
 
 
@@ -348,6 +367,7 @@ CHECKS = {
     "entries": check_entries,
     "evaluations": check_evaluations,
     "objections": check_objections,
+    "meetings": check_meetings,
     "coverage": check_rules_coverage,
     "rules": check_rules,
     "published": check_published,

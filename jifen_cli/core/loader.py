@@ -19,7 +19,7 @@ from typing import Callable
 from . import values as V
 from .diagnostics import Diagnostic, JifenError, diag
 from .model import (CONFIRMED, ENTRY_STATUSES, ENTRY_STATUS_NAMES, OBJECTION_STATUSES, Entry,
-                    Evaluation, Exemption, Investigation, Ledger, Loc, Member, NoticeSettings,
+                    Evaluation, Exemption, Investigation, Ledger, Loc, Meeting, Member, NoticeSettings,
                     Objection, RuleRef, Settings)
 
 FORMAT_VERSION = 1
@@ -28,6 +28,7 @@ MEMBERS_FILE = "members.yaml"
 HISTORY_FILE = "history.yaml"
 EVENT_FILE = re.compile(r"^events/(\d{4})/(\d{4})-(\d{2})\.ya?ml$")
 YEAR_FILE = re.compile(r"^(evaluations|objections)/(\d{4})\.ya?ml$")
+MEETING_FILE = re.compile(r"^meetings/(\d{4})\.ya?ml$")
 
 #: Chinese words people write as keys → the field they meant (for hints)
 CHINESE_KEYS = {
@@ -37,6 +38,7 @@ CHINESE_KEYS = {
     "数量": "quantity", "分值": "points", "积分": "points", "级别": "level", "说明": "note",
     "备注": "note", "记录人": "by", "状态": "status", "更正": "corrects", "原因": "reason",
     "得票": "votes", "档次": "band", "得分": "score",
+    "名称": "name", "会议名称": "name", "会议": "name", "类型": "kind", "会议类型": "kind",
 }
 
 
@@ -162,6 +164,12 @@ OBJECTION_FIELDS = {
     "reason": Field(V.parse_text, True),
     "status": Field(_one_of(OBJECTION_STATUSES), False, "open"),
     "resolution": Field(V.parse_text, False, ""),
+}
+MEETING_FIELDS = {
+    "date": Field(V.parse_date, True),
+    "kind": Field(V.parse_id, False, None),
+    "name": Field(V.parse_text, False, ""),
+    "note": Field(V.parse_text, False, ""),
 }
 
 
@@ -346,7 +354,7 @@ def unusable_objections(ledger: Ledger) -> list[Objection]:
 def list_branch_files(root: Path) -> list[str]:
     """Every YAML file of the branch (relative posix paths), sorted."""
     rels = []
-    for sub in ("events", "evaluations", "objections"):
+    for sub in ("events", "evaluations", "objections", "meetings"):
         base = root / sub
         if base.is_dir():
             rels.extend(p.relative_to(root).as_posix() for p in base.rglob("*")
@@ -449,6 +457,7 @@ def load_branch(root: Path) -> tuple[Ledger, list[Diagnostic]]:
     objections: list[Objection] = []
     broken_evaluations: list[Evaluation] = []
     broken_objections: list[Objection] = []
+    meetings: dict[int, list[Meeting]] = {}
     for rel in rels:
         data = parsed[rel][0]
         if rel.startswith("events/"):
@@ -471,11 +480,18 @@ def load_branch(root: Path) -> tuple[Ledger, list[Diagnostic]]:
                 evaluations.extend(_build_evaluations(rel, int(m[2]), data, diags, broken_evaluations))
             else:
                 objections.extend(_build_objections(rel, data, diags, broken_objections))
+        elif rel.startswith("meetings/"):
+            m = MEETING_FILE.match(rel)
+            if not m:
+                diags.append(Diagnostic("E207", f"文件名“{rel}”不合规", rel,
+                                        hint="应为 meetings/年份.yaml，如 meetings/2019.yaml"))
+                continue
+            meetings.setdefault(int(m[1]), []).extend(_build_meetings(rel, data, diags))
     history = _build_history(parsed.get(HISTORY_FILE, (None, []))[0], diags)
 
     ledger = LoadedLedger(root=root, settings=settings, members=members, rules=rules_data,
                           entries=entries, evaluations=evaluations, objections=objections,
-                          history=history, unusable_entries=unusable,
+                          history=history, meetings=meetings, unusable_entries=unusable,
                           unusable_evaluations=broken_evaluations, unusable_objections=broken_objections,
                           item_counts=_item_counts(parsed))
     _resolve_member_names(ledger, diags)
@@ -756,8 +772,9 @@ _RESULT_FIELDS = ("votes", "band", "score")
 def _build_evaluations(rel: str, year: int, data, diags,
                        unusable: list[Evaluation] | None = None) -> list[Evaluation]:
     """The evaluation records of one year file.  A record whose ``member`` is missing or
-    invalid, or whose result cannot be read at all (none of votes, band, score given, or
-    only unreadable ones), goes to ``unusable`` (checked, never scored)."""
+    invalid, whose result cannot be read at all (none of votes, band, score given, or
+    only unreadable ones) or whose ``period`` is given but unreadable, goes to
+    ``unusable`` (checked, never scored)."""
     out = []
     for i, raw in enumerate(_top(data, rel, "results", diags, "评议结果")):
         loc = Loc(rel, ("results", i))
@@ -786,6 +803,8 @@ def _build_evaluations(rel: str, year: int, data, diags,
             usable = False
         elif not any(_readable(EVALUATION_FIELDS[k], raw[k]) for k in given):
             usable = False  # each unreadable result field is reported by read_record_partial
+        if rec["period"] is None and raw.get("period") is not None:
+            usable = False  # an unreadable period (reported): a half-year result must not count as the year's
         if not usable and unusable is None:
             continue
         (out if usable else unusable).append(
@@ -813,6 +832,21 @@ def _build_objections(rel: str, data, diags, unusable: list[Objection] | None = 
             Objection(id=rec["id"], entry=rec["entry"], by=rec["by"], date=rec["date"],
                       reason=rec["reason"], status=rec["status"] or "open",
                       resolution=rec["resolution"] or "", loc=loc))
+    return out
+
+
+def _build_meetings(rel: str, data, diags) -> list[Meeting]:
+    """The sessions of one meetings/YEAR.yaml file (RULES.md §7.4).  A record whose
+    ``date`` is missing or unreadable is reported and left out (it cannot be counted);
+    a date outside the file's year is reported by checks (E407)."""
+    out = []
+    for i, raw in enumerate(_top(data, rel, "meetings", diags, "会议")):
+        loc = Loc(rel, ("meetings", i))
+        rec = read_record(raw, loc, MEETING_FIELDS, "会议记录", diags)
+        if rec is None:
+            continue
+        out.append(Meeting(date=rec["date"], kind=rec["kind"], name=rec["name"] or "",
+                           note=rec["note"] or "", loc=loc))
     return out
 
 
@@ -873,6 +907,8 @@ def _resolve_member_names(ledger: Ledger, diags: list[Diagnostic]) -> None:
     records += [(e, "member") for e in unusable_entries(ledger) if e.member is not None and e.member not in ids]
     records += [(ev, "member") for ev in unusable_evaluations(ledger)
                 if ev.member is not None and ev.member not in ids]
+    records += [(ob, "by") for ob in list(ledger.objections) + unusable_objections(ledger)
+                if ob.by is not None and ob.by not in ids]
     for rec, attr in records:
         value = getattr(rec, attr)
         if value not in by_name:

@@ -159,6 +159,18 @@ class Evaluation:
 
 
 @dataclass(slots=True)
+class Meeting:
+    """One session the branch held (meetings/YEAR.yaml): the denominator of an
+    attendance-rate rule (RULES.md §7.4).  ``kind`` is a free code the rules filter on."""
+
+    date: date
+    kind: str | None
+    name: str
+    note: str
+    loc: Loc
+
+
+@dataclass(slots=True)
 class Objection:
     id: str
     entry: str
@@ -182,6 +194,9 @@ class Ledger:
     objections: list[Objection]
     #: grades of years kept outside this ledger: {year: {member id: grade}}
     history: dict[int, dict[str, str]]
+    #: sessions held, per year file (meetings/YEAR.yaml): a year is a key only when its
+    #: file exists (an empty file: an empty list) — RULES.md §7.4
+    meetings: dict[int, list[Meeting]] = field(default_factory=dict)
     _member_index: dict | None = field(default=None, init=False, repr=False, compare=False)
     _member_count: int = field(default=-1, init=False, repr=False, compare=False)
 

@@ -34,7 +34,8 @@ def provisional_note(period, horizon) -> str | None:
         return None
     what = f"{period.year}年度" if period.kind == "year" else period.label
     return (f"注：截至{_day(horizon)}，{what}尚未结束，各项积分为暂定数：全年性规则（年度最低次数、"
-            f"“全年未参加……”等）到年底才结算，尚未计入；连续若干个月的规则只计已开始的月份。")
+            f"“全年未参加……”等）到年底才结算，尚未计入；连续若干个月的规则只计已开始的月份；"
+            f"按月（季度、半年）计分再合成的，只合成已开始的各期。")
 
 
 def settled_note(day) -> str:

@@ -362,6 +362,11 @@ CASES: list[Case] = [
     Case("rules_grade_scale_is_empty", {"rules/xingshi.yaml": PRESET_GRADES_CUT + "grades:\n  -\n"},
          expect=("rules/xingshi.yaml:72:17:E503", "rules/xingshi.yaml:72:26:E503", "rules/xingshi.yaml:101:4:E511",
                  "rules/xingshi.yaml:101:4:E511")),
+    # found by the fuzzer: an absence rule whose kind is a list crashed the compiler
+    Case("rules_absence_kind_is_a_list", {"rules/xingshi.yaml": PRESET_TEXT + "\nabsence:\n  - {code: six, "
+                                          "name: 连续六个月未交党费, kind: [], months: 6, with: [dues_late], "
+                                          "section: daily}\n"},
+         expect=("rules/xingshi.yaml:123:34:E510",), contains=("consecutive（连续 N 个月）",)),
     Case("rules_file_is_a_list", {"rules/xingshi.yaml": "- a\n- b\n"}, expect=("rules/xingshi.yaml:1:1:E201",)),
     Case("rules_file_syntax_error", {"rules/xingshi.yaml": PRESET_TEXT.replace("scheme: ", "scheme: '", 1)},
          expect=("rules/xingshi.yaml:E103",)),

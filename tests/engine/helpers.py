@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from jifen_cli.core.model import (
-    Entry, Evaluation, Exemption, Investigation, Ledger, Loc, Member, NoticeSettings, RuleRef,
+    Entry, Evaluation, Exemption, Investigation, Ledger, Loc, Meeting, Member, NoticeSettings, RuleRef,
     Settings,
 )
 from jifen_cli.core.presets import load_rules_text, preset_data
@@ -57,8 +57,17 @@ def scored(year, who, score) -> Evaluation:
                       loc=Loc("evaluations.yaml"))
 
 
-def ledger(rules, members, entries=(), evaluations=(), history=None, start="2000-01-01") -> Ledger:
-    """``rules``: a preset label, raw rules data (dict) or YAML text."""
+def meeting(when, kind=None, name=None) -> Meeting:
+    """One session held (meetings/YEAR.yaml, RULES.md §7.4)."""
+    return Meeting(date=day(when), kind=kind, name=name or f"{when} 会议", note="",
+                   loc=Loc(f"meetings/{when[:4]}.yaml"))
+
+
+def ledger(rules, members, entries=(), evaluations=(), history=None, start="2000-01-01",
+           meetings=None) -> Ledger:
+    """``rules``: a preset label, raw rules data (dict) or YAML text.  ``meetings``: the
+    sessions held (``meeting(...)``), grouped into their years' files, or a dict
+    {year: [meetings]} (an empty list: an empty file); None = no meetings file at all."""
     if isinstance(rules, str) and "\n" in rules:
         raw = load_rules_text(rules)
     elif isinstance(rules, str):
@@ -70,4 +79,15 @@ def ledger(rules, members, entries=(), evaluations=(), history=None, start="2000
                         notice=NoticeSettings(), loc=Loc("branch.yaml"))
     return Ledger(root=Path("."), settings=settings, members=list(members), rules={RULES: raw},
                   entries=list(entries), evaluations=list(evaluations), objections=[],
-                  history=dict(history or {}))
+                  history=dict(history or {}), meetings=_by_year(meetings))
+
+
+def _by_year(meetings) -> dict:
+    if meetings is None:
+        return {}
+    if isinstance(meetings, dict):
+        return {int(y): list(v) for y, v in meetings.items()}
+    out: dict = {}
+    for mt in meetings:
+        out.setdefault(mt.date.year, []).append(mt)
+    return out

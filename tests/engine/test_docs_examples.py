@@ -19,7 +19,7 @@ from jifen_cli.core.model import Evaluation, Loc
 from jifen_cli.core.presets import load_rules_text
 from jifen_cli.core.rules import compile_rules
 
-from .helpers import entry, ledger, member, scored, votes
+from .helpers import entry, ledger, meeting, member, scored, votes
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "RULES.md"
 BLOCKS = re.findall(r"```yaml\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)
@@ -228,6 +228,27 @@ def test_s72_consecutive_veto():
     assert (res.member("M1").row.total, res.member("M1").grade("等次")) == (100, "优秀")
     assert (res.member("M2").row.total, res.member("M2").grade("等次")) == (0, "不合格")
     assert (res.member("M3").row.total, res.member("M3").grade("等次")) == (100, "优秀")
+
+
+def test_s74_rate():
+    """§7.4 例：10 次组织生活会；甲缺席 3 次 → 70% → 3 × 2 + 5 = 11；乙缺席 2 次 → 80% → 4；
+    7 月 1 日加入的丙，4 次中缺席 1 次 → 75% → 2 + 5 = 7。"""
+    rule = snippet("code: low_attendance")["absence"][0]
+    assert rule["sessions"] == ["org_life", "study"] and rule["below"] == "80%"
+    sections = [{"code": "deduct", "name": "反向扣分", "kind": "penalty", "items": [
+        {"code": "absent_life", "name": "无故不参加党的组织生活", "points": 2}]}]
+    data = rules(sections, absence=[rule])
+    held = [meeting(f"{YEAR}-{m:02d}-05", "org_life") for m in range(1, 11)]
+    members = [member("甲"), member("乙"), member("丙", joined=f"{YEAR}-07-01")]
+    entries = [on("甲", "absent_life", when=f"{YEAR}-{m:02d}-05") for m in (2, 4, 6)]
+    entries += [on("乙", "absent_life", when=f"{YEAR}-{m:02d}-05") for m in (2, 4)]
+    entries += [on("丙", "absent_life", when=f"{YEAR}-08-05")]
+    res = engine.year_result(ledger(data, members, entries, meetings=held), YEAR)
+    assert {m: res.member(m).row.sections["deduct"] for m in ("甲", "乙", "丙")} == {"甲": 11, "乙": 4, "丙": 7}
+    text = DOC.read_text(encoding="utf-8")
+    shown = [s.format() for s in res.member("甲").row.steps if s.kind == "absence"]
+    assert shown == ["年内无故参学参会率不足80%：全年应参加10次，无故缺席3次，参学参会率（10−3）÷10 = 70%，低于80%（-5）"]
+    assert f"`{shown[0]}`" in text
 
 
 # ---- §8 evaluation and totals -----------------------------------------------------

@@ -55,3 +55,36 @@ def test_consecutive_months_count_only_months_begun():
     # February, March, April without dues = 3 months running → −10 once: 100 − 10 = 90
     assert _daily(led, horizon=date(2019, 4, 30)) == D("90")
     assert _daily(led) == D("90")
+
+
+ABSCORE = """
+format: 1
+scheme: A分按月
+period: month
+combine: average
+sections:
+  - code: a
+    name: A分
+    kind: base
+    full: 100
+    floor: none
+    items:
+      - {code: late, name: 迟到早退, points: 2}
+      - {code: absent, name: 旷工, points: 10}
+total: {method: sum, cap: 100}
+"""
+
+
+def test_a_year_in_progress_combines_only_the_months_begun():
+    """种子001 公司 A/B 分（年度 A 分为各月 A 分的平均）：on 10 March the year-to-date
+    average is over January, February and March, not over twelve months of which nine
+    are still to come at the full 100."""
+    entries = [entry("2019-01-15", "a", "absent"), entry("2019-02-03", "a", "late"),
+               entry("2019-03-05", "a", "late")]
+    led = ledger(ABSCORE, [member("a")], entries)
+    # January 90, February 98, March 98 → (90 + 98 + 98) / 3 = 95.33
+    assert engine.score(led, 2019, horizon=date(2019, 3, 10)).row("a").total == D("95.33")
+    # the finished year: (90 + 98 + 98 + 9 × 100) / 12 = 98.83
+    assert engine.score(led, 2019).row("a").total == D("98.83")
+    # a quarter in progress on 20 February: January and February → (90 + 98) / 2 = 94
+    assert engine.score(led, "2019-Q1", horizon=date(2019, 2, 20)).row("a").total == D("94")

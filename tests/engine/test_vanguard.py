@@ -1,5 +1,6 @@
 """vanguard preset (seed 001, 政务服务中心“先锋指数”) — hand-computed scores and grades."""
 
+from datetime import date
 from decimal import Decimal as D
 
 import pytest
@@ -8,7 +9,7 @@ from jifen_cli.core import engine
 from jifen_cli.core.presets import preset_data
 from jifen_cli.core.rules import compile_rules
 
-from .helpers import entry, ledger, member
+from .helpers import entry, ledger, meeting, member
 
 YEAR = 2019
 
@@ -19,6 +20,10 @@ def educated(mid):
 
 
 DEFAULT_HISTORY = {2018: {"v6": "警示党员"}}
+
+#: 种子001 三(三)4 参学参会率：the sessions the branch held in 2019 (meetings/2019.yaml),
+#: one 主题党日 a month; nobody in build() is absent without excuse, so the rate rule stays quiet
+SESSIONS = [meeting(f"{YEAR}-{m:02d}-05", "org_life", f"{m}月主题党日") for m in range(1, 13)]
 
 
 def build(history=DEFAULT_HISTORY):
@@ -48,7 +53,7 @@ def build(history=DEFAULT_HISTORY):
         entry("2019-02-01", "v9", "party_probation"),
         entry("2019-03-01", "v9", "admin_detention", times=5),
     ]
-    return ledger("vanguard", members, entries, history=history)
+    return ledger("vanguard", members, entries, history=history, meetings=SESSIONS)
 
 
 @pytest.fixture(scope="module")
@@ -181,3 +186,100 @@ def test_bounds_admin_penalty_and_probationary_two_years():
     p1 = res.member("p1")
     assert any("取消预备党员资格" in o for o in p1.outcomes)
     assert p1.grade("等次") == "不合格党员"
+
+
+# ---- 种子001 第53行 三(三)4：参学参会率（absence kind: rate, RULES.md §7.4） -------------
+# “无故不参加党的组织生活,缺席一次扣2分；……年内无故参学、参会率不足80%的,扣5分”
+
+TEN = [meeting(f"{YEAR}-{m:02d}-05", "org_life", f"{m}月主题党日") for m in range(1, 11)]
+
+
+def attendance(entries, members=None, meetings=TEN, horizon=None):
+    members = members or [member("a1")]
+    # 三(一)1(1) 党性教育 2 次, in December so that members joining mid-year have them too
+    base = [entry(f"{YEAR}-12-{d}", m.id, "party_education") for m in members for d in (10, 20)]
+    return engine.year_result(ledger("vanguard", members, base + list(entries), meetings=meetings),
+                              YEAR, horizon=horizon)
+
+
+def absent(mid, *months, times=1):
+    return [entry(f"{YEAR}-{m:02d}-05", mid, "absent_life", times=times) for m in months]
+
+
+def test_seed001_line53_rate_below_80_deducts_5_besides_2_per_absence():
+    """种子001 第53行：10 次会议，无故缺席 3 次 → (10−3)/10 = 70% < 80% → 扣 5 分；
+    另外每次缺席扣 2 分：3 × 2 = 6 → 反向扣分 11，总分 80 − 11 = 69。"""
+    res = attendance(absent("a1", 2, 4, 6))
+    row = res.member("a1").row
+    assert row.sections["deduct"] == D(11)
+    assert row.total == D(69)
+    steps = [s.format() for s in engine.explain(ledger("vanguard", [member("a1")],
+                                                       educated("a1") + absent("a1", 2, 4, 6), meetings=TEN),
+                                                "a1", YEAR)]
+    assert "年内无故参学参会率不足80%：全年应参加10次，无故缺席3次，参学参会率（10−3）÷10 = 70%，低于80%（-5）" in steps
+
+
+def test_seed001_line53_exactly_80_is_not_below():
+    """种子001 第53行“不足80%”：缺席 2 次 → (10−2)/10 = 80%，不是不足 → 只扣 2 × 2 = 4 → 76。"""
+    res = attendance(absent("a1", 2, 4))
+    row = res.member("a1").row
+    assert (row.sections["deduct"], row.total) == (D(4), D(76))
+    steps = [s.format() for s in row.steps if s.kind == "absence"]
+    assert steps == ["年内无故参学参会率不足80%：全年应参加10次，无故缺席2次，参学参会率（10−2）÷10 = 80%，不低于80%，不扣分"]
+
+
+def test_seed001_line53_times_count_as_sessions_missed():
+    """一条条目 times: 3 就是缺席 3 次：同 3 条 → 70% → 2 × 3 + 5 = 11。"""
+    res = attendance(absent("a1", 3, times=3))
+    assert res.member("a1").row.sections["deduct"] == D(11)
+
+
+def test_seed001_line53_member_joined_in_july_counts_sessions_after_joining():
+    """种子001 第53行，7 月 1 日加入的党员：10 次会议（1—10 月 5 日）中只有 7—10 月 4 次应参加。
+    缺席 1 次 → 3/4 = 75% < 80% → 扣 5 + 2 = 7 → 73；
+    同样缺席 1 次的老党员 9/10 = 90% → 只扣 2 → 78。"""
+    members = [member("new", joined=f"{YEAR}-07-01"), member("old")]
+    res = attendance(absent("new", 8) + absent("old", 8), members)
+    new = res.member("new").row
+    assert (new.sections["deduct"], new.total) == (D(7), D(73))
+    assert any("全年应参加4次，无故缺席1次，参学参会率（4−1）÷4 = 75%，低于80%" in s.text for s in new.steps)
+    old = res.member("old").row
+    assert (old.sections["deduct"], old.total) == (D(2), D(78))
+
+
+def test_seed001_line53_leave_with_excuse_is_not_a_missed_session():
+    """因故请假（leave，纪律指数扣 1 分）不是“无故”：请假 5 次 → 基本指数 80 − 5 = 75，参学参会率照 100% 算。"""
+    res = attendance([entry(f"{YEAR}-{m:02d}-05", "a1", "leave") for m in (1, 2, 3, 4, 5)])
+    row = res.member("a1").row
+    assert (row.sections["base"], row.sections["deduct"], row.total) == (D(75), D(0), D(75))
+
+
+def test_seed001_line53_no_meetings_file_is_not_judged_and_check_warns():
+    """没有 meetings/2019.yaml：规则无法判定——不扣 5 分（缺席照扣 3 × 2），explain 说明原因，
+    check 给出 W601 警告（指名规则与缺少的文件）。"""
+    led = ledger("vanguard", [member("a1")], educated("a1") + absent("a1", 2, 4, 6))
+    res = engine.year_result(led, YEAR)
+    assert res.member("a1").row.sections["deduct"] == D(6)
+    assert any("没有2019年的会议记录（meetings/2019.yaml），无法判定" in s.text for s in res.member("a1").row.steps)
+    warnings = [d for d in engine.check_rules(led) if d.code == "W601"]
+    assert len(warnings) == 1 and warnings[0].severity == "warning"
+    assert "meetings/2019.yaml" in warnings[0].message and "low_attendance" in warnings[0].message
+    assert warnings[0].path == ("absence", 1)
+
+
+def test_seed001_line53_no_session_while_in_the_branch_is_not_judged():
+    """11 月加入的党员：10 次会议都在加入之前 → 应参加 0 次，不判定（不扣 5 分）。"""
+    res = attendance([], [member("late", joined=f"{YEAR}-11-01")])
+    row = res.member("late").row
+    assert row.sections["deduct"] == D(0)
+    assert any("没有应参加的会议" in s.text for s in row.steps)
+
+
+def test_seed001_line53_year_in_progress_waits_for_the_year_end():
+    """年度未结束（截至 2019-06-30）：缺席 3 次（到 6 月已 3/6 = 50%）也不结算参学参会率，只扣 3 × 2 = 6；
+    与 minimum 一样到年底才结算（RULES.md §7.3）；--final（horizon 为年末）照常结算 → 11。"""
+    running = attendance(absent("a1", 2, 4, 6), horizon=date(YEAR, 6, 30))
+    assert running.member("a1").row.sections["deduct"] == D(6)
+    assert not any("参学参会率" in s.text for s in running.member("a1").row.steps)
+    final = attendance(absent("a1", 2, 4, 6), horizon=date(YEAR, 12, 31))
+    assert final.member("a1").row.sections["deduct"] == D(11)

@@ -39,6 +39,20 @@ def test_broken_later_evaluation_does_not_replace_the_good_one(tmp_path):
     assert errors(diags) == [(EVAL, 12, 5, "E305"), (EVAL, 12, 5, "E605"), (EVAL, 13, 5, "E201")]
 
 
+def test_evaluation_with_unreadable_period_is_not_taken_for_the_year(tmp_path):
+    # "H3" is no period: read as a yearly record, this later one (all votes 不合格) would
+    # have replaced M023's real result; it is reported and never scored instead
+    bad = ("  - member: M023\n    period: H3\n    votes:\n"
+           "      群众: {不合格: 12}\n      党员: {不合格: 11}\n      支委: {不合格: 3}\n")
+    root = make_branch(tmp_path / "b", {EVAL: EVALUATIONS + bad})
+    ledger, _ = load_branch(root)
+    assert [(ev.member, ev.period, ev.loc.path) for ev in unusable_evaluations(ledger)] == \
+        [("M023", None, ("results", 2))]
+    assert engine.score(ledger, 2019).row("M023").sections["evaluation"] == M023_EVALUATION
+    _, diags = check_branch(root)
+    assert errors(diags) == [(EVAL, 12, 5, "E305"), (EVAL, 13, 5, "E204")]
+
+
 def test_evaluation_with_broken_member_is_checked_not_scored(tmp_path):
     text = EVALUATIONS.replace("  - member: M001\n", "  - member: [M001]\n").replace(
         "群众: {优秀: 10,", "群众: {优秀: -10,").replace("支委: {优秀: 3,", "外人: {优秀: 3,", 1)
@@ -89,3 +103,21 @@ def test_objection_with_broken_date_reports_its_other_problems(tmp_path):
                              (OBJ, 7, 5, "E305")]
     hints = {d.code: d.hint for d in diags}
     assert "是不是“2019-01-002”" in hints["E306"]
+
+
+def test_objection_by_name_is_read_as_the_member_id(tmp_path):
+    # FORMAT.md §8: `by` may be the objector's name, like an entry's `member`; a name
+    # written with other spacing is accepted with W302, a name two members share is E307
+    text = OBJECTION.replace("by: M999", "by: 王 五").replace("date: 2019-13-01", "date: 2019-04-01") \
+        .replace("id: Y2019-001\n    entry: 2019-03-001", "id: Y2019-002\n    entry: 2019-03-001")
+    root = make_branch(tmp_path / "b", {OBJ: text})
+    ledger, diags = load_branch(root)
+    assert [o.by for o in ledger.objections] == ["M002", "M002"]
+    assert [(d.file, d.code) for d in diags if d.severity == "warning" and d.file == OBJ] == [(OBJ, "W302")]
+
+    from ledgerkit import MEMBERS
+    twins = MEMBERS + "  - {id: M046, name: 王五, category: ordinary}\n"
+    root = make_branch(tmp_path / "c", {OBJ: text, "members.yaml": twins})
+    _, diags = check_branch(root)
+    assert (OBJ, 9, 5, "E307") in errors(diags), errors(diags)
+    assert not [d for d in diags if d.code == "E301"]

@@ -7,9 +7,9 @@ from __future__ import annotations
 import difflib
 from datetime import date, timedelta
 
-from ..diagnostics import Diagnostic, diag
+from ..diagnostics import WARNING, Diagnostic, diag
 from ..loader import EVENT_FILE, unusable_entries
-from ..model import Ledger
+from ..model import Ledger, Loc
 from ..rules import compile_rules
 from ..rules.model import EVALUATION, Scheme
 
@@ -73,6 +73,41 @@ def check_rules(ledger: Ledger) -> list[Diagnostic]:
         scheme = scheme_on(date(ev.year, 12, 31))
         if scheme is not None:
             out.extend(_check_evaluation(scheme, ev))
+    out.extend(_check_rate_rules(ledger, scheme_on))
+    return out
+
+
+def _check_rate_rules(ledger: Ledger, scheme_on) -> list[Diagnostic]:
+    """RULES.md §7.4: a ``kind: rate`` rule needs the year's sessions (meetings/YEAR.yaml).
+    For every year of the ledger whose rules (at the year end) have such a rule: no file,
+    or no session of the kinds the rule counts, means the rule cannot be judged — say so
+    (W601, at the rule) instead of passing silently."""
+    out = []
+    years = set(ledger.years()) | set(ledger.meetings)
+    for year in sorted(years):
+        scheme = scheme_on(date(year, 12, 31))
+        if scheme is None:
+            continue
+        file = f"meetings/{year}.yaml"
+        meetings = ledger.meetings.get(year)
+        for i, rule in enumerate(scheme.absence):
+            if rule.kind != "rate":
+                continue
+            what = f"参学参会率规则“{rule.name}”（{rule.code}）"
+            if meetings is None:
+                out.append(diag("W601", f"{year} 年没有会议记录文件 {file}，{what}无法判定，未扣分",
+                                Loc(scheme.file), "absence", i, severity=WARNING,
+                                hint=f"在 {file} 中逐次记录支部召开的会议（meetings: 下每次一行，写 date、kind、name），"
+                                     "格式见 FORMAT.md“meetings/ 会议记录”一节"))
+                continue
+            counted = [mt for mt in meetings if mt.date.year == year
+                       and (rule.sessions is None or mt.kind in rule.sessions)]
+            if not counted:
+                kinds = f"类型为 {'、'.join(rule.sessions)} 的" if rule.sessions else ""
+                out.append(diag("W601", f"{file} 中没有{kinds}会议，{what}无法判定，未扣分",
+                                Loc(scheme.file), "absence", i, severity=WARNING,
+                                hint="补记当年召开的会议" + ("，或检查会议的 kind 与规则 sessions 的写法是否一致"
+                                                      if rule.sessions else "")))
     return out
 
 

@@ -350,14 +350,20 @@ class Calculator:
         """Absence rules that fire for ``member`` and are charged in ``unit``."""
         out = []
         for rule in self.scheme.absence:
-            if rule.kind == "minimum":
+            if rule.kind in ("minimum", "rate"):
                 year_end = date(unit.year, 12, 31)
                 last_day = min(member.left, year_end) if member.left else year_end
                 if unit.kind not in (self.scheme.period, YEAR) or not unit.contains(last_day):
                     continue  # settled once, in the member's last scoring unit of the year
                 if self.horizon is not None and self.horizon < last_day:
                     continue  # the year is not over yet: nothing to settle
-                hit = self._minimum(member, rule, unit.year)
+                if rule.kind == "rate":
+                    hit = self._rate(member, rule, unit.year)
+                    if hit is not None and hit[0] is None:
+                        out.append((rule,) + hit)  # judged, not applying: a step for explain only
+                        continue
+                else:
+                    hit = self._minimum(member, rule, unit.year)
             else:
                 hit = self._consecutive(member, rule, unit)
             if hit:
@@ -380,6 +386,35 @@ class Calculator:
         if rule.points is not None:
             text += f"，每差1{unit_word or '个单位'}扣{fmt(rule.points)}分"
         return amount, Step(R.ABSENCE, text, points=amount, section=rule.section)
+
+    def _rate(self, member, rule: Absence, year: int):
+        """§7.4 参学参会率: (amount, step) when the rate is strictly below ``rule.below``;
+        (None, step) when it is not, or cannot be judged (no meetings file for the year,
+        no session held while the member was in the branch) — the step says why."""
+        file = f"meetings/{year}.yaml"
+        meetings = self.ledger.meetings.get(year)
+        if meetings is None:
+            return None, Step(R.ABSENCE, f"{rule.name}：没有{year}年的会议记录（{file}），无法判定，未扣分",
+                              section=rule.section)
+        held = sum(1 for mt in meetings
+                   if mt.date.year == year and member.active_on(mt.date)
+                   and (rule.sessions is None or mt.kind in rule.sessions))
+        if not held:
+            kinds = f"（{'、'.join(rule.sessions)}）" if rule.sessions else ""
+            return None, Step(R.ABSENCE, f"{rule.name}：在册期间{year}年没有应参加的会议{kinds}，不判定",
+                              section=rule.section)
+        missed = sum(((e.times or ONE) for e in self.entries(member, date(year, 1, 1), date(year, 12, 31))
+                      if e.item in rule.missed), ZERO)
+        attended = max(Decimal(held) - missed, ZERO)
+        rate = attended / held
+        shown = fmt((rate * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+        text = (f"{rule.name}：全年应参加{held}次，无故缺席{fmt(missed)}次，参学参会率"
+                f"（{held}−{fmt(missed)}）÷{held} = {shown}%")
+        threshold = fmt(rule.below * 100)
+        if attended >= rule.below * held:
+            return None, Step(R.ABSENCE, f"{text}，不低于{threshold}%，不扣分", section=rule.section)
+        amount = rule.points or ZERO
+        return amount, Step(R.ABSENCE, f"{text}，低于{threshold}%", points=amount, section=rule.section)
 
     def _consecutive(self, member, rule: Absence, unit: Period):
         run = 0
@@ -500,7 +535,11 @@ class Calculator:
                 continue  # no effect to record (_effects_of would add nothing)
             for e, _, _ in lst:
                 self._effects_of(item, e, res)
-        for rule, _, step in hits:
+        for rule, amount, step in hits:
+            if amount is None:  # a rule judged that does not apply: only its explanation
+                if rule.section not in codes and sectionless_rules and not rule.points:
+                    res.steps.append(step)
+                continue
             if rule.section in codes or (sectionless_rules and not rule.points):
                 self._absence_effects(rule, step, res)
                 if rule.section not in codes:
@@ -554,6 +593,9 @@ class Calculator:
                     gain.amount += amount
             for rule, amount, step in hits:
                 if rule.section == s.code and rule.part == part_code:
+                    if amount is None:  # judged, not applying (§7.4): the explanation only
+                        steps.append(step)
+                        continue
                     steps.extend(_signed([step], s.deducting))
                     gain.amount += amount
                     if rule.zero and gain.zeroed is None:
@@ -757,7 +799,10 @@ def _units(calc: Calculator, m: Member, period: Period) -> list[Period]:
     scheme = calc.scheme
     if not _combined(scheme, period):
         return [period]
-    return [u for u in period.subperiods(scheme.period) if calc.active_in(m, u)]
+    # a period in progress (``horizon``) is made of the units begun by then: a month still
+    # to come would count at its full base score in a sum or an average
+    return [u for u in period.subperiods(scheme.period) if calc.active_in(m, u)
+            and (calc.horizon is None or u.start <= calc.horizon)]
 
 
 def _period_values(calc: Calculator, m: Member, period: Period, sections, steps):

@@ -43,7 +43,14 @@ COND_KEYS = ("grade", "band", "status", "class", "score_below", "score_at_least"
              "years", "times")
 RULE_KEYS = ("name", "when", "grade", "outcome", "stop")
 ABSENCE_KEYS = ("code", "name", "kind", "items", "measure", "min", "min_by_class", "min_by_post", "section",
-                "part", "points", "zero", "veto", "grade", "months", "without", "with")
+                "part", "points", "zero", "veto", "grade", "months", "without", "with",
+                "missed", "sessions", "below")
+#: keys that belong to one kind of absence rule only
+ABSENCE_KIND_KEYS = {"minimum": ("items", "measure", "min", "min_by_class", "min_by_post"),
+                     "consecutive": ("months", "without", "with"),
+                     "rate": ("missed", "sessions", "below")}
+ABSENCE_KIND_NAMES = {"minimum": "minimum（年度最低）", "consecutive": "consecutive（连续 N 个月）",
+                      "rate": "rate（年度参学参会率）"}
 LIABILITY_KEYS = ("min", "section", "part", "charge")
 CHARGE_KEYS = ("post", "member", "share", "same_group", "fallback")
 MODIFIER_KEYS = ("rate", "sections", "posts")
@@ -752,9 +759,15 @@ def _absences(ctx, raw, scheme) -> list[Absence]:
         body = ctx.mapping(body, path, "缺失规则") or {}
         ctx.keys(body, ABSENCE_KEYS, path, required=("code", "name", "kind", "section"))
         kind = body.get("kind")
-        if kind not in ("minimum", "consecutive"):
-            ctx.err("E510", "缺失规则 kind 应为 minimum（年度最低）或 consecutive（连续 N 个月）", path + ("kind",))
+        if not isinstance(kind, str) or kind not in ABSENCE_KIND_KEYS:
+            ctx.err("E510", "缺失规则 kind 应为 " + "、".join(ABSENCE_KIND_NAMES.values()) + " 之一",
+                    path + ("kind",))
             continue
+        for other, keys in ABSENCE_KIND_KEYS.items():
+            for key in keys:
+                if other != kind and key in body:
+                    ctx.err("E510", f"{ABSENCE_KIND_NAMES[kind]}规则不用写 {key}（它属于 {ABSENCE_KIND_NAMES[other]}规则）",
+                            path + (key,), hint=f"删去 {key}，或把 kind 改为 {other}")
         section = _section_ref(ctx, scheme, body.get("section"), path + ("section",), "缺失规则")
         if not section:
             continue
@@ -764,7 +777,7 @@ def _absences(ctx, raw, scheme) -> list[Absence]:
             part = None
         a = Absence(code=_code(ctx, body, path, "缺失规则"), name=ctx.text(body.get("name"), path, "名称"),
                     kind=kind, section=section, part=part)
-        for key, attr in (("items", "items"), ("without", "without"), ("with", "with_")):
+        for key, attr in (("items", "items"), ("without", "without"), ("with", "with_"), ("missed", "missed")):
             codes = ctx.names(body.get(key), path + (key,), key)
             setattr(a, attr, tuple(c for c in codes if _item_ref(ctx, scheme, c, path + (key,), "缺失规则")))
         a.measure = body.get("measure", "times")
@@ -790,6 +803,8 @@ def _absences(ctx, raw, scheme) -> list[Absence]:
                 ctx.err("E511", "minimum 规则须写 min", path)
             if not a.items:
                 ctx.err("E511", "minimum 规则须写 items（统计哪些项目）", path)
+        elif kind == "rate":
+            _rate_keys(ctx, body, path, a)
         else:
             a.months = ctx.integer(body.get("months"), path + ("months",), "月数", 1) or 0
             if not a.months:
@@ -800,6 +815,34 @@ def _absences(ctx, raw, scheme) -> list[Absence]:
             ctx.err("E511", "缺失规则须写 points、zero、veto 或 grade", path)
         out.append(a)
     return out
+
+
+def _rate_keys(ctx, body, path, a: Absence) -> None:
+    """The keys of a ``kind: rate`` absence rule (RULES.md §7.4)."""
+    if not a.missed and body.get("missed") is None:
+        ctx.err("E511", "rate 规则须写 missed（哪些项目的条目算作无故缺席的次数）", path,
+                hint="例如 missed: [absent_life]")
+    if "sessions" in body:
+        a.sessions = ctx.names(body.get("sessions"), path + ("sessions",), "sessions")
+        if not a.sessions:
+            ctx.err("E510", "sessions 不能为空；统计全部会议时不写 sessions", path + ("sessions",))
+            a.sessions = None
+        for code in a.sessions or ():
+            if not CODE_RE.match(code):
+                ctx.err("E510", f"会议类型“{code}”只能用英文字母、数字和下划线，且以字母开头", path + ("sessions",),
+                        hint="与 meetings/年份.yaml 中 kind 的写法一致，如 org_life、study")
+    raw = body.get("below")
+    if raw is None:
+        ctx.err("E511", "rate 规则须写 below（参学参会率低于多少时适用，如 80%）", path)
+        return
+    below = ctx.dec(raw, path + ("below",), "below")
+    if below is None:
+        return
+    if not Decimal(0) < below <= 1:
+        ctx.err("E510", f"below 应为大于 0、不超过 100% 的百分数，这里是“{raw}”", path + ("below",),
+                hint="写成百分数，如 below: 80%")
+        return
+    a.below = below
 
 
 def _condition(ctx, raw, path, scheme) -> Condition:
@@ -997,6 +1040,38 @@ def _check_bands(ctx, scale: Scale, path, unit: Decimal):
         elif gap:
             ctx.err("E509", f"档次“{b.name}”与上一档“{prev.name}”（{prev.min}分起）之间有空档", bpath,
                     hint=f"应写 {expect}")
+    _check_else_cycles(ctx, scale, path)
+
+
+def _check_else_cycles(ctx, scale: Scale, path):
+    """``else`` chains must end (RULES.md §11): A else B, B else A, both with ``require``,
+    sends a member who meets neither band's conditions round in a circle.  Reported once
+    per loop (E512), at its first band; a band naming itself is E510 above.  A loop through
+    a band without ``require`` ends there (the walk stops at a band whose conditions hold,
+    and a quota loser never follows an ``else`` back up): allowed, as §11 says."""
+    names = [b.name for b in scale.bands]
+    nxt = {}
+    for b in scale.bands:
+        if b.name not in nxt and b.otherwise in names and b.otherwise != b.name:
+            nxt[b.name] = b.otherwise
+    reported: set[str] = set()
+    for start in names:
+        chain, name = [], start
+        while name in nxt and name not in chain:
+            chain.append(name)
+            name = nxt[name]
+        if name not in chain or name in reported:
+            continue
+        loop = chain[chain.index(name):]
+        reported.update(loop)
+        if not all(scale.band(x).require for x in loop):
+            continue  # a band of the loop takes whoever reaches it: the walk ends there
+        first = min(loop, key=names.index)
+        i = names.index(first)
+        shown = loop[loop.index(first):] + loop[:loop.index(first)] + [first]
+        ctx.err("E512", f"等次表“{scale.name}”的 else 形成循环：{' → '.join(shown)}",
+                path + ("bands", i, "else"),
+                hint="else 应指向最终能停下的档次：去掉其中一个 else，或改指向不再有 else 的档次")
 
 
 def _year_rules(ctx, raw, scheme) -> list[YearRule]:

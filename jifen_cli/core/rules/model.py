@@ -233,7 +233,7 @@ class YearRule:
 class Absence:
     code: str
     name: str
-    kind: str  # minimum | consecutive
+    kind: str  # minimum | consecutive | rate
     section: str
     part: str | None
     items: tuple[str, ...] = ()
@@ -248,6 +248,12 @@ class Absence:
     months: int = 0
     without: tuple[str, ...] = ()
     with_: tuple[str, ...] = ()
+    #: kind rate (§7.4): items whose entries (times) are sessions missed without excuse
+    missed: tuple[str, ...] = ()
+    #: kind rate: meeting kinds that count as sessions held; None = every meeting
+    sessions: tuple[str, ...] | None = None
+    #: kind rate: the rule applies when (held − missed) / held is strictly below this (0 < below ≤ 1)
+    below: Decimal | None = None
 
 
 @dataclass
