@@ -367,6 +367,10 @@ CASES: list[Case] = [
                                           "name: 连续六个月未交党费, kind: [], months: 6, with: [dues_late], "
                                           "section: daily}\n"},
          expect=("rules/xingshi.yaml:123:34:E510",), contains=("consecutive（连续 N 个月）",)),
+    # found by the fuzzer: 2,000,055 decimal places overflowed the rounding unit
+    Case("rules_rounding_places_absurd", {"rules/xingshi.yaml": PRESET_TEXT.replace(
+        "rounding: {places: 2,", "rounding: {places: 2000055,", 1)}, expect=("rules/xingshi.yaml:15:12:E510",),
+         contains=("小数位数应为 0 到 6 之间的整数",)),
     Case("rules_file_is_a_list", {"rules/xingshi.yaml": "- a\n- b\n"}, expect=("rules/xingshi.yaml:1:1:E201",)),
     Case("rules_file_syntax_error", {"rules/xingshi.yaml": PRESET_TEXT.replace("scheme: ", "scheme: '", 1)},
          expect=("rules/xingshi.yaml:E103",)),

@@ -55,6 +55,7 @@ LIABILITY_KEYS = ("min", "section", "part", "charge")
 CHARGE_KEYS = ("post", "member", "share", "same_group", "fallback")
 MODIFIER_KEYS = ("rate", "sections", "posts")
 ROUND_MODES = ("half_up", "down", "half_even")
+MAX_PLACES = 6
 PERIODS = ("month", "quarter", "half", "year")
 
 
@@ -219,6 +220,10 @@ def _rounding(ctx, raw) -> Rounding:
         return Rounding()
     ctx.keys(data, ("places", "mode"), ("rounding",))
     places = ctx.integer(data.get("places", 2), ("rounding", "places"), "小数位数")
+    if places is not None and not 0 <= places <= MAX_PLACES:
+        ctx.err("E510", f"小数位数应为 0 到 {MAX_PLACES} 之间的整数，实际是 {places}", ("rounding", "places"),
+                hint="积分通常保留 1 或 2 位小数")
+        places = None
     mode = data.get("mode", "half_up")
     if mode not in ROUND_MODES:
         ctx.err("E510", f"取整方式应为 {' / '.join(ROUND_MODES)} 之一", ("rounding", "mode"))
