@@ -124,7 +124,7 @@ def test_deeply_nested_block_mappings(tmp_path):
 
 
 def test_many_aliases_to_one_anchor(tmp_path):
-    text = "x: &a 1\nentries:\n" + "".join(f"  - *a\n" for _ in range(10_000))
+    text = "x: &a 1\nentries:\n" + "".join("  - *a\n" for _ in range(10_000))
     root = make_branch(tmp_path, {"events/2019/2019-05.yaml": text})
     check_case(Case("aliases", {}, expect=("events/2019/2019-05.yaml:E104",)), root)
 

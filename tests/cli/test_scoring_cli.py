@@ -108,7 +108,10 @@ def test_as_of_reproduces_every_read_command_after_a_later_entry(run_jifen, samp
 
     branch = tmp_path / "支部"
     shutil.copytree(sample_dir, branch, ignore=shutil.ignore_patterns(".jifen-cache"))
-    git = lambda *a: subprocess.run(["git", *a], cwd=branch, capture_output=True, text=True, check=True)
+
+    def git(*a):
+        return subprocess.run(["git", *a], cwd=branch, capture_output=True, text=True, check=True)
+
     git("init", "-q")
     git("add", "-A")
     git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "start")
