@@ -6,7 +6,11 @@ from __future__ import annotations
 
 from typer.testing import CliRunner
 
-from ledgerkit import BRANCH, entry, make_branch
+from decimal import Decimal
+
+from ledgerkit import BRANCH, PRESET, check, entry, errors, find, make_branch
+
+from jifen_cli.core import engine
 
 from jifen_cli.cli.app import _register_all, app
 
@@ -86,3 +90,45 @@ def test_evaluations_of_a_year_before_the_rules(tmp_path):
     r = invoke("-C", root, "check")
     assert r.exit_code == 0, r.output
     assert any(line.startswith("evaluations/2017.yaml") and "警告 W406" in line for line in r.output.splitlines())
+
+
+# ---------------------------------------------------------------- a rules change mid-year
+V2 = "rules/v2.yaml"
+
+
+def _branch_with_v2(root, start, rename_theme_day=True):
+    text = PRESET.read_text(encoding="utf-8").replace("{code: leave, name: 组织生活请假, points: 1}",
+                                                      "{code: leave, name: 组织生活请假, points: 2}")
+    if rename_theme_day:
+        text = text.replace("{code: theme_day,", "{code: theme_day_v2,")
+    branch = BRANCH + f"  - from: {start}\n    file: {V2}\n"
+    return make_branch(root, {"branch.yaml": branch, V2: text})
+
+
+def test_rules_changed_mid_year_is_a_warning_and_lost_items_an_error(tmp_path):
+    """RULES.md §1: the year is scored with the rules of 31 December.  A version from
+    1 July says so (W408 at its from:, line 10 col 5); the March entry whose item
+    (theme_day) the July rules renamed would silently not count: E408 at the entry."""
+    root = _branch_with_v2(tmp_path / "b", "2019-07-01")
+    _, diags = check(root)
+    assert [(d.file, d.line, d.col, d.code) for d in errors(diags)] == [("events/2019/2019-03.yaml", 9, 5, "E408")]
+    [w] = find(diags, "W408")
+    assert (w.file, w.line, w.col) == ("branch.yaml", 10, 5)
+    assert "自2019年7月1日起适用，不在年初" in w.message and "2019年1月1日至2019年6月30日的条目也按它计分" in w.message
+    [e] = find(diags, "E408")
+    assert "项目“theme_day”" in e.message and "rules/v2.yaml" in e.message and "保留项目 theme_day" in e.hint
+
+
+def test_rules_changed_mid_year_scores_the_whole_year_by_the_new_rules(tmp_path):
+    # the July rules keep every item; 请假 is 2 points in them: M023's January 请假 counts 2
+    root = _branch_with_v2(tmp_path / "b", "2019-07-01", rename_theme_day=False)
+    ledger, diags = check(root)
+    assert errors(diags) == [] and len(find(diags, "W408")) == 1
+    assert engine.score(ledger, 2019).row("M023").sections["daily"] == Decimal("98")
+
+
+def test_rules_changed_on_new_year_is_silent(tmp_path):
+    root = _branch_with_v2(tmp_path / "b", "2020-01-01")
+    ledger, diags = check(root)
+    assert errors(diags) == [] and not [d for d in diags if d.code == "W408"]
+    assert engine.score(ledger, 2019).row("M023").sections["daily"] == Decimal("99")

@@ -74,6 +74,52 @@ def check_rules(ledger: Ledger) -> list[Diagnostic]:
         if scheme is not None:
             out.extend(_check_evaluation(scheme, ev))
     out.extend(_check_rate_rules(ledger, scheme_on))
+    out.extend(_check_rules_changes(ledger, schemes, scheme_on))
+    return out
+
+
+def _zh(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _check_rules_changes(ledger: Ledger, schemes: dict, scheme_on) -> list[Diagnostic]:
+    """RULES.md §1: a period is scored with the rules in force on its last day, so a year
+    is scored (totals, ranks, grades, and the notices' running totals) with the rules of
+    31 December.  A rules version that starts after 1 January changes how the months
+    before it count: say so (W408, at its ``from:``).  An entry of those months whose item
+    the year-end rules lack would not be counted at all: an error (E408, at the entry),
+    never a silent loss."""
+    out = []
+    refs = sorted(ledger.settings.rules, key=lambda r: r.start)
+    for ref in refs[1:]:
+        if (ref.start.month, ref.start.day) == (1, 1) or schemes.get(ref.file) is None:
+            continue
+        year = ref.start.year
+        final = ledger.rules_file_for(date(year, 12, 31))
+        until = ref.start - timedelta(days=1)
+        out.append(diag(
+            "W408", f"规则 {ref.file} 自{_zh(ref.start)}起适用，不在年初：计算 {year} 年度的积分、排名、等次"
+                    f"（以及各月公示的本年累计）时，整年都按年底有效的规则 {final.file if final else ref.file} 计算，"
+                    f"{year}年1月1日至{_zh(until)}的条目也按它计分",
+            ref.loc, "from", severity=WARNING,
+            hint=f"规则修订一般从新的一年开始（from: {year + 1}-01-01）；确需年中修订的，新规则应保留旧规则的"
+                 "项目代码，并在支委会上说明年初几个月按新规则重算"))
+    by_year: dict[int, Scheme | None] = {}
+    for e in ledger.entries:
+        year = e.date.year
+        if year not in by_year:
+            by_year[year] = scheme_on(date(year, 12, 31))
+        final = by_year[year]
+        if final is None or e.item in final.items:
+            continue
+        own = scheme_on(e.date)
+        if own is None or own is final or e.item not in own.items:
+            continue  # an unknown item of the entry's own rules is E302 (_check_entry)
+        out.append(diag(
+            "E408", f"项目“{e.item}”（{own.items[e.item].name}）在 {year} 年年底有效的规则 {final.file} 中没有："
+                    f"{year} 年度按该规则计分，这一条不会计入",
+            e.loc, "item",
+            hint=f"在 {final.file} 中保留项目 {e.item}（分值可以不同），或把它在 branch.yaml 中的 from 改为下一年的 1 月 1 日"))
     return out
 
 
