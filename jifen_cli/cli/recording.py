@@ -92,12 +92,14 @@ LOG_HELP = """查看台账的修改历史（来自 git）：全部、某名党�
   jifen log 张三
 """
 PUBLISH_HELP = """公示某一期（通常是一个月）：生成公示（published/期间.md 与 .html），提交并打标签
-publish/期间。公示后该期的条目冻结：只能追加更正条目，其他改动会被 jifen check 报告（E701）。
+publish/期间。期间可为月（2019-01）、季度（2019-Q1）、半年（2019-H1）或周（2019-W05，每周公示的方案）。
+公示后该期的条目冻结：只能追加更正条目，其他改动会被 jifen check 报告（E701）；周公示只冻结这七天的条目。
 
 
 示例：
   jifen publish 2019-01
   jifen publish 2019-01 --date 2019-02-05 --by 李四
+  jifen publish 2019-W05
 """
 VERIFY_HELP = """复核全部已公示的公示文件：按公示时（标签处）的台账重新生成，与保存的文件逐字节比较。
 不一致的报告 E702。退出码：0 全部一致；1 有不一致；2 无法运行。
@@ -476,9 +478,9 @@ def register(app: typer.Typer) -> None:
         root = _root(branch)
         period = _need(period, "公示期间（如 2019-01）", "第 1 个参数")
         try:
-            from jifen_cli.core.periods import Period
+            from jifen_cli.core.periods import parse_notice_period
 
-            Period.parse(period)
+            parse_notice_period(period)
         except ValueError as exc:
             raise JifenError(str(exc), exit_code=EXIT_CANNOT_RUN) from None
         with writer.transaction(root, "publish"):

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import git
 from .diagnostics import EXIT_PROBLEMS, Diagnostic, JifenError
-from .periods import Period
+from .periods import WEEK, parse_notice_period
 from .writer import (Change, WriteResult, finish, format_message, month_file, parse_message,
                      today)
 from .yamlio import parse_text
@@ -46,7 +46,7 @@ def published_periods(root: Path) -> dict[str, str]:
         if "/" in rest:
             continue
         try:
-            Period.parse(rest)
+            parse_notice_period(rest)
         except ValueError:
             continue
         out[rest] = t
@@ -54,8 +54,29 @@ def published_periods(root: Path) -> dict[str, str]:
 
 
 def period_files(period: str) -> list[str]:
-    p = Period.parse(period)
+    """The month files holding the entries of a published period (a week: the one or
+    two months its seven days fall in)."""
+    p = parse_notice_period(period)
+    if p.kind == WEEK:
+        return list(dict.fromkeys(month_file(d) for d in (p.start, p.end)))
     return [month_file(date(p.year, m, 1)) for m in range(p.first_month, p.last_month + 1)]
+
+
+def _dated_within(records: dict | None, period) -> dict | None:
+    """The records of a month file dated within ``period`` (a week shares its month
+    files with other weeks: only its own seven days are frozen).  Records whose date
+    cannot be read are kept (any change to them counts)."""
+    if records is None or period.kind != WEEK:
+        return records
+    out = {}
+    for eid, rec in records.items():
+        try:
+            day = date.fromisoformat(str(rec.get("date")))
+        except ValueError:
+            day = None
+        if day is None or period.contains(day):
+            out[eid] = rec
+    return out
 
 
 def published_files(period: str) -> list[str]:
@@ -218,12 +239,13 @@ def check_published(root: Path, overrides: dict[str, str] | None = None) -> list
         for rel in files:  # an event file that did not exist at the tag
             if (root / rel).exists() and git.show_file(root, tag_name, rel) is None:
                 changed.add(rel)
+        notice_period = parse_notice_period(period)
         for rel in files:
             if rel not in changed:
                 continue
             now_text = _working_text(root, rel, overrides)
-            before = _entries_of(git.show_file(root, tag_name, rel))
-            after = _entries_of(now_text)
+            before = _dated_within(_entries_of(git.show_file(root, tag_name, rel)), notice_period)
+            after = _dated_within(_entries_of(now_text), notice_period)
             problems = frozen_violations(before, after)
             if not problems:
                 continue
@@ -281,7 +303,7 @@ def render(ledger, period: str, fmt: str, on: date) -> str:
     """The notice as ``render.notices.render_notice`` makes it."""
     from jifen_cli.render.notices import render_notice
 
-    return render_notice(ledger, Period.parse(period), fmt, on)
+    return render_notice(ledger, parse_notice_period(period), fmt, on)
 
 
 def publish(root: Path, period: str, *, by: str, on: date | None = None,
@@ -290,7 +312,7 @@ def publish(root: Path, period: str, *, by: str, on: date | None = None,
     commit and tag ``publish/<period>``.  Must run inside ``writer.transaction``."""
     from .checks import check_branch
 
-    period = Period.parse(period).code
+    period = parse_notice_period(period).code
     tag_name = publish_tag(root, period)
     if git.tag_commit(root, tag_name):
         raise JifenError(f"{period} 已经公示过（标签 {tag_name}），不能重复公示", exit_code=EXIT_PROBLEMS,

@@ -263,3 +263,11 @@ class Week:
         """The scoring period of ``kind`` (a rules file's ``period``) that contains this
         week's Sunday: what the week notice's running totals refer to."""
         return Period.containing(self.end, kind)
+
+
+def parse_notice_period(text) -> Period | Week:
+    """What a notice (and its publication) is for: a week (``2019-W05``) or a month,
+    quarter, half-year or year (:meth:`Period.parse`).  ValueError (Chinese) otherwise."""
+    if _WEEK_PATTERN.match(str(text)):
+        return Week.parse(text)
+    return Period.parse(text)
