@@ -219,10 +219,114 @@ def test_bands(result):
 
 def test_rank_outcomes(result):
     # ranks: P1 100, P6 98.5, P8 98, P2 85, P9 75, P4 72, P7 68, P10 64, P3 0, P5 0 (10 scored)
-    # 四(二) 排名靠前 (前 25%, 支部自定): 10 × 25% = 2.5 → 2 → P1, P6
+    # 四(二) 排名靠前 (前 25%, 支部自定): 10 × 25% = 2.5 → 2 → ranks 1, 2 = P1, P6.  “对积分排名靠前的
+    # 党员”: P6 is an activist (积极分子, not a 党员) → only P1 gets it; P6 has its own 四(一) outcome
     assert "优先作为评先评优的推荐对象" in _outcomes(result, "P1")
-    assert "优先作为评先评优的推荐对象" in _outcomes(result, "P6")
+    assert "评先评优" not in _outcomes(result, "P6")
+    assert "优先考虑列为发展对象" in _outcomes(result, "P6")
     assert result.member("P8").outcomes == []
     # 四(三) 排名靠后 (后 25%): 2 → P3 and P5 (both 0)
     assert "诫勉谈话" in _outcomes(result, "P3") and "诫勉谈话" in _outcomes(result, "P5")
     assert result.member("P2").outcomes == [] and result.member("P9").outcomes == []
+
+
+# ---- band edges (种子001 四(一)), hand-computed ------------------------------------------
+# With no entries a member has 讲政治 20 + 讲规矩 25 + 讲道德 15 + 履职 38 = 98 (三(三)); every
+# expectation below is 98 − (the duty shortfalls, 支部自定 values) + 加分.
+
+EDGE_SHORTFALLS = {
+    # 二(二)(1) 本职 −8 → 90
+    "90": [("job_short", {"points": 8})],
+    # (1) −8.5 → 89.5
+    "89.5": [("job_short", {"points": "8.5"})],
+    # (1) −10, (5) −5, (2) 3 × 1 → 98 − 18 = 80
+    "80": [("job_short", {"points": 10}), ("masses_short", {"points": 5}), ("training_absent", {"times": 3})],
+    # (1) −10, (5) −4.5, (2) 4 × 1 → 98 − 18.5 = 79.5
+    "79.5": [("job_short", {"points": 10}), ("masses_short", {"points": "4.5"}),
+             ("training_absent", {"times": 4})],
+    # (1) −10, (5) −5, (2) −5, (6) −5, (4) 3 × 1 → 98 − 28 = 70
+    "70": [("job_short", {"points": 10}), ("masses_short", {"points": 5}), ("training_absent", {"times": 5}),
+           ("activity_absent", {"times": 5}), ("company_meeting_absent", {"times": 3})],
+    # (1) −9.5, (5) −5, (2) −5, (6) −5, (4) −4 → 98 − 28.5 = 69.5
+    "69.5": [("job_short", {"points": "9.5"}), ("masses_short", {"points": 5}), ("training_absent", {"times": 5}),
+             ("activity_absent", {"times": 5}), ("company_meeting_absent", {"times": 4})],
+    # 履职 (1)—(7) all lost: −10 −5 −5 −5 −5 −5, (7) 未开展党员承诺 → 该项不得分 −3 → 98 − 38 = 60
+    "60": [("job_short", {"points": 10}), ("masses_short", {"points": 5}), ("training_absent", {"times": 5}),
+           ("work_error", {"times": 5}), ("company_meeting_absent", {"times": 5}), ("activity_absent", {"times": 5}),
+           ("promise_none", {})],
+    # 75 (预备党员 line): (1) −10, (5) −5, (2) −5, (6) 3 × 1 → 98 − 23 = 75
+    "75": [("job_short", {"points": 10}), ("masses_short", {"points": 5}), ("training_absent", {"times": 5}),
+           ("activity_absent", {"times": 3})],
+    # 74.5: (1) −10, (5) −4.5, (2) −5, (6) −4 → 98 − 23.5 = 74.5
+    "74.5": [("job_short", {"points": 10}), ("masses_short", {"points": "4.5"}), ("training_absent", {"times": 5}),
+             ("activity_absent", {"times": 4})],
+}
+# 59.5: the 60 above, 二(一)1(4) 其他政治表现 −1 (支部自定) → 59, 二(二)(8) 公司级表彰 +0.5 → 59.5
+EDGE_SHORTFALLS["59.5"] = EDGE_SHORTFALLS["60"] + [("politics_other", {"points": 1}),
+                                                   ("honour", {"level": "公司级", "subject": "先进个人"})]
+# activist at exactly 90 with a 加分项目: (1) −8.5, 公司级 +0.5 → 98 − 8.5 + 0.5 = 90
+EDGE_SHORTFALLS["90+"] = [("job_short", {"points": "8.5"}), ("honour", {"level": "公司级", "subject": "青年标兵"})]
+# activist at 89.5 with a 加分项目: (1) −9, 公司级 +0.5 → 89.5
+EDGE_SHORTFALLS["89.5+"] = [("job_short", {"points": 9}), ("honour", {"level": "公司级", "subject": "青年标兵"})]
+
+EDGE_MEMBERS = [  # (id, status, which score)
+    ("B90", "正式", "90"), ("B89", "正式", "89.5"), ("B80", "正式", "80"), ("B79", "正式", "79.5"),
+    ("B70", "正式", "70"), ("B69", "正式", "69.5"), ("B60", "正式", "60"), ("B59", "正式", "59.5"),
+    ("R75", "预备", "75"), ("R74", "预备", "74.5"), ("R60", "预备", "60"), ("R59", "预备", "59.5"),
+    ("A90", "积极分子", "90+"), ("A89", "积极分子", "89.5+"), ("A70", "积极分子", "70"), ("A69", "积极分子", "69.5"),
+]
+
+
+@pytest.fixture(scope="module")
+def edges():
+    b = Book()
+    for mid, _, key in EDGE_MEMBERS:
+        for item, kw in EDGE_SHORTFALLS[key]:
+            b.add(mid, item, 6, **kw)
+    led = branch([member(mid, mid, status=st) for mid, st, _ in EDGE_MEMBERS], b)
+    assert engine.check_rules(led) == []
+    return year_result(led)
+
+
+def test_scores_on_the_band_edges(edges):
+    expected = {mid: D(key.rstrip("+")) for mid, _, key in EDGE_MEMBERS}
+    assert {mid: _row(edges, mid).total for mid, _, _ in EDGE_MEMBERS} == expected
+
+
+def test_grade_band_edges(edges):
+    # 四(一)：90 分（含 90 分）以上 优秀；80—89（含 80）良好；70—79（含 70）中等；60—69（含 60）合格；低于 60 不合格.
+    # Totals keep two decimals (rounding places 2), so 89.5 is below 90 → 良好, 79.5 → 中等, 69.5 → 合格, 59.5 → 不合格
+    grades = {mid: edges.member(mid).grade("等次") for mid in ("B90", "B89", "B80", "B79", "B70", "B69", "B60", "B59")}
+    assert grades == {"B90": "优秀", "B89": "良好", "B80": "良好", "B79": "中等",
+                      "B70": "中等", "B69": "合格", "B60": "合格", "B59": "不合格"}
+
+
+def test_probationary_thresholds_on_the_edges(edges):
+    # 四(一)：预备党员年度积分未达到 75 分 → 延长预备期; 未达到 60 分 → 取消预备党员资格 (一: no 等次)
+    assert "延长预备期" not in _outcomes(edges, "R75") and "取消" not in _outcomes(edges, "R75")   # 75: reached
+    assert "延长预备期" in _outcomes(edges, "R74")                                                  # 74.5 < 75
+    assert "延长预备期" in _outcomes(edges, "R60") and "取消预备党员资格" not in _outcomes(edges, "R60")  # 60 ≥ 60
+    assert "取消预备党员资格" in _outcomes(edges, "R59") and "延长预备期" not in _outcomes(edges, "R59")  # 59.5 < 60
+    assert all(edges.member(m).grade("等次") is None for m in ("R75", "R74", "R60", "R59"))
+
+
+def test_activist_thresholds_on_the_edges(edges):
+    # 四(一)：积极分子年度积分达到 90 分及以上，同时有加分项目 → 优先考虑列为发展对象: 90 yes, 89.5 no
+    assert "优先考虑列为发展对象" in _outcomes(edges, "A90")
+    assert "优先考虑列为发展对象" not in _outcomes(edges, "A89")
+    # 未达到 70 分 → 谈心谈话: 70 no, 69.5 yes (first year below 70: not 取消)
+    assert "谈心谈话" not in _outcomes(edges, "A70")
+    assert "谈心谈话" in _outcomes(edges, "A69") and "取消入党积极分子资格" not in _outcomes(edges, "A69")
+    assert all(edges.member(m).grade("等次") is None for m in ("A90", "A89", "A70", "A69"))
+
+
+def test_bonus_cap_reached_exactly():
+    # 二(二)(8) 国家级 2 (支部自定) = the cap 2 (履职分 40 − 38): 98 + 2 = 100, the total cap (三(三), 100)
+    # 省部级 1.5 + 地市级 1 for two different achievements = 2.5 → capped at 2 → 100 as well
+    b = Book()
+    b.add("A", "honour", 5, level="国家级", subject="全国劳动模范")
+    b.add("B", "honour", 5, level="省部级", subject="技术能手")
+    b.add("B", "honour", 8, level="地市级", subject="优秀党员")
+    res = year_result(branch([member("A", "甲"), member("B", "乙")], b))
+    assert _row(res, "A").sections["bonus"] == D(2) and _row(res, "A").total == D(100)
+    assert _row(res, "B").sections["bonus"] == D(2) and _row(res, "B").total == D(100)

@@ -162,3 +162,66 @@ def test_top_of_branch(result):
     assert "评先评优" in outcomes(result, "S1")
     assert "评先评优" not in outcomes(result, "S2")
     assert result.member("S1").rank == 1 and result.member("S3").rank == 4
+
+
+# ---- edges: the cap reached exactly, an aspect lost exactly, ties at the top and at the bottom ----
+
+@pytest.fixture(scope="module")
+def edges():
+    b = Book()
+    # 2018: E5 one complaint (二、(一)4, 4 支部自定) → 76, the others 80 → E5 last in 2018
+    b.add("E5", "complaint", 6, year=2018)
+    # 2019
+    b.add("E1", "honour", 3, level="国家级", subject="全国优秀教师")       # 10
+    b.add("E1", "student_award", 4, level="省级及以上", subject="科技竞赛辅导")  # 5
+    b.add("E1", "service", 5, times=5)                                      # 5 × 1
+    b.add("E2", "service", 5, times=3)
+    b.add("E2", "volunteer", 7, times=2)
+    b.add("E3", "service", 5, times=5)
+    b.add("E4", "task_incomplete", 9, times=8)                              # 8 × 2 = 16
+    b.add("E5", "task_incomplete", 9, times=9)                              # 9 × 2 = 18
+    members = [member(m, m) for m in ("E1", "E2", "E3", "E4", "E5", "E6")]
+    return year_result(members, b), year_result(members, b, year=2018)
+
+
+def test_cap_reached_exactly(edges):
+    r = row(edges[0], "E1")
+    # 二、(二) 国家级表彰 10 + 省级及以上辅导获奖 5 + 5 × 1 = 20 = 上限 20 (not more, nothing cut) → 80 + 20 = 100
+    assert r.sections["contribution"] == D(20)
+    assert r.total == D(100)
+
+
+def test_aspect_lost_exactly_and_beyond(edges):
+    # 二、(一)2 工作作风扎实 16 (支部自定): E4 8 × 2 = 16 → 0 exactly; E5 9 × 2 = 18 → also 0 (never below)
+    # → both 80 − 16 = 64
+    assert row(edges[0], "E4").sections["basic"] == D(64)
+    assert row(edges[0], "E5").sections["basic"] == D(64)
+    assert row(edges[0], "E4").total == row(edges[0], "E5").total == D(64)
+
+
+def test_ties_at_the_top(edges):
+    res = edges[0]
+    # E1 100; E2 80 + 3 + 2 = 85; E3 80 + 5 = 85; E6 80; E4, E5 64 → ranks 1, 2, 2, 4, 5, 5
+    assert [res.member(m).rank for m in ("E1", "E2", "E3", "E6", "E4", "E5")] == [1, 2, 2, 4, 5, 5]
+    # 五、2. 靠前 (支部自定 20%, rounded up): 6 × 20% = 1.2 → 2 places; E2 and E3 tie at rank 2 → all three
+    for m in ("E1", "E2", "E3"):
+        assert "评先评优" in outcomes(res, m), m
+    assert "评先评优" not in outcomes(res, "E6")
+
+
+def test_tie_for_last_place(edges):
+    res, res_2018 = edges
+    # 五、3. 最后一名 / 积分最低: E4 and E5 tie at 64 → both are last (并列末位都算) → 结对帮扶 and 黄色预警
+    for m in ("E4", "E5"):
+        assert "结对帮扶" in outcomes(res, m) and "黄色预警" in outcomes(res, m), m
+    # 2018: E5 80 − 4 = 76 was last alone → 2019 连续两年最后一名 → 诫勉谈话 for E5, not for E4
+    assert row(res_2018, "E5").total == D(76)
+    assert "诫勉谈话" in outcomes(res, "E5")
+    assert "诫勉谈话" not in outcomes(res, "E4")
+
+
+def test_a_branch_of_one_has_no_last_place():
+    # 五、3. “本支部最后一名”: a single member is not last of anyone (RULES.md §12 last: 支部只有 1 人时不算)
+    res = year_result([member("X", "甲")], Book())
+    assert res.member("X").row.total == D(80)
+    assert "黄色预警" not in outcomes(res, "X")

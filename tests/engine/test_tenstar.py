@@ -176,3 +176,58 @@ def test_duty_items_follow_the_member_class():
     led = ledger(LABEL, [member("T1", "甲", "in_post"), member("T2", "乙", "no_post")], b.entries)
     codes = [(d.code, d.message) for d in engine.check_rules(led)]
     assert [c for c, _ in codes] == ["E604"], codes
+
+
+# ---- band edges, ties in 排名靠前/靠后 (种子001 四、(三)1—3), hand-computed -------------------
+
+@pytest.fixture(scope="module")
+def edges():
+    # seven 在职党员: 60 (基础分) + 履职 − 扣分 (四、(一))
+    b = Book()
+    for mid, points in (("A", (10, 10, 5)), ("B", (10, 10)), ("C", (10, 10)), ("D", (10,)), ("E", (1,))):
+        for p in points:
+            b.add(mid, "post_task", 5, points=p)
+    b.add("G", "dereliction", 9, points=1)          # 不尽责 1 (支部自定 open 1—10)
+    members = [member(m, m, "in_post") for m in "ABCDEFG"]
+    return year_result(members, b)
+
+
+def test_edge_totals(edges):
+    # A 60 + 25 = 85; B, C 60 + 20 = 80; D 60 + 10 = 70; E 60 + 1 = 61; F 60; G 60 − 1 = 59
+    totals = {m: row(edges, m).total for m in "ABCDEFG"}
+    assert totals == {"A": D(85), "B": D(80), "C": D(80), "D": D(70), "E": D(61), "F": D(60), "G": D(59)}
+    # ranks 1, 2, 2, 4, 5, 6, 7 (ties share a rank)
+    assert [edges.member(m).rank for m in "ABCDEFG"] == [1, 2, 2, 4, 5, 6, 7]
+
+
+def test_edge_grades(edges):
+    # 排名靠前/靠后 (支部自定) = 7 × 20% = 1.4 → rounded up 2 places.
+    # 四、(三)1 “80 分含 80 分以上且排名靠前” → 好: A (85, rank 1); B and C exactly 80 and tied at rank 2 ≤ 2 → 好 both
+    # “80 分—70 分含 70 分” → 一般: D exactly 70
+    # “70 分—60 分含 60 分且排名靠后” → 差: F exactly 60 and 倒数第 2 ≤ 2; E 61 is 倒数第 3 → not 排名靠后 → 一般 (支部自定)
+    # “低于基础分 60 分” → 不合格: G 59
+    grades = {m: edges.member(m).grade("等次") for m in "ABCDEFG"}
+    assert grades == {"A": "好", "B": "好", "C": "好", "D": "一般", "E": "一般", "F": "差", "G": "不合格"}
+
+
+def test_edge_rank_outcomes(edges):
+    # 四、(三)2 排名靠前 (ranks ≤ 2, ties included) → 优先评先评优: A, B, C;  四、(三)3 排名靠后 → 诫勉谈话: F, G
+    for m in "ABC":
+        assert "优先作为评先评优" in outcomes(edges, m)
+    for m in "FG":
+        assert "诫勉谈话" in outcomes(edges, m)
+    assert outcomes(edges, "D") == "" and outcomes(edges, "E") == ""
+    # 四、(三)4 不合格 → 组织处置: G only
+    assert "组织处置" in outcomes(edges, "G") and "组织处置" not in outcomes(edges, "F")
+
+
+def test_just_below_80_is_not_good_even_when_first():
+    # H: 60 + 9.5 + 10 = 79.5 (rank 1 of 2; 2 × 20% = 0.4 → 1 place) — 四、(三)1 needs 80 含 80 → 一般;
+    # I: 60, last (倒数第 1 ≤ 1) → 差
+    b = Book()
+    b.add("H", "post_task", 3, points="9.5")
+    b.add("H", "post_task", 6, points=10)
+    res = year_result([member("H", "甲", "in_post"), member("I", "乙", "in_post")], b)
+    assert row(res, "H").total == D("79.5")
+    assert res.member("H").grade("等次") == "一般"
+    assert res.member("I").grade("等次") == "差"

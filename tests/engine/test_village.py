@@ -123,3 +123,73 @@ def test_times_count_years_not_in_a_row():
     led.history = {2016: {"o5": "不合格"}, 2017: {"o5": "合格"}}
     o5 = engine.year_result(led, YEAR).member("o5")
     assert o5.outcomes == ["二次低于基本合格：镇党委实行诫勉谈话"]
+
+
+# ---- band edges, a tie inside the 15 %, reward points (种子001 二、三是, 1.5), hand-computed ----
+
+def _dedication_100(mid, extra_q1=()):
+    """Every quarter 带头处置突发事件 2 × 30 + 主动认领岗位 2 × 20 = 100 (支部自定 values); plus ``extra_q1`` items in Q1."""
+    out = []
+    for q in Q.values():
+        out += [entry(q, mid, "emergency", times=2), entry(q, mid, "post_claim", times=2)]
+    out += [entry(Q[1], mid, item) for item in extra_q1]
+    return out
+
+
+def edge_branch():
+    # 8 普通党员, daily 100 each quarter (no deductions): total = 100×50% + 奉献×30% + 评议×20% (二、二是)
+    ids = ["A", "B", "D", "E", "F", "G", "J", "K"]
+    evaluation = {"A": 50, "B": 50, "D": 100, "E": "97.5", "F": 50, "G": "49.5", "J": 80, "K": 0}
+    entries = _dedication_100("A") + _dedication_100("B")
+    evals = [scored(YEAR, m, v) for m, v in evaluation.items()]
+    return ledger("village", [member(m) for m in ids], entries, evals)
+
+
+@pytest.fixture(scope="module")
+def edges():
+    return engine.year_result(edge_branch(), YEAR)
+
+
+def test_edge_totals(edges):
+    # A, B: 奉献 (100 × 4) ÷ 4 = 100 → 50 + 30 + 50×20% = 90
+    # D: 50 + 0 + 100×20% = 70;  E: 50 + 97.5×20% = 69.5;  F: 50 + 10 = 60;  G: 50 + 49.5×20% = 59.9
+    # J: 50 + 16 = 66;  K: 50 + 0 = 50
+    totals = {m: edges.member(m).row.total for m in ("A", "B", "D", "E", "F", "G", "J", "K")}
+    assert totals == {"A": D(90), "B": D(90), "D": D(70), "E": D("69.5"), "F": D(60), "G": D("59.9"),
+                      "J": D(66), "K": D(50)}
+    assert engine.check_rules(edge_branch()) == []
+
+
+def test_edge_grades(edges):
+    # 二、三是 90 分及以上且排名在本支部党员总数 15% 以内 → 优秀: 8 × 15% = 1.2 → 1 place;
+    # A and B are exactly 90 and tied at rank 1 ≤ 1 → both 优秀 (mode top: 并列同进同出)
+    assert edges.member("A").rank == edges.member("B").rank == 1
+    assert edges.member("A").grade() == edges.member("B").grade() == "优秀"
+    # 70 分及以上 合格 (D exactly 70); 60—69 基本合格 (E 69.5, J 66, F exactly 60); 59 分及以下 不合格 (G 59.9, K 50)
+    grades = {m: edges.member(m).grade() for m in ("D", "E", "J", "F", "G", "K")}
+    assert grades == {"D": "合格", "E": "基本合格", "J": "基本合格", "F": "基本合格", "G": "不合格", "K": "不合格"}
+
+
+def test_edge_outcomes(edges):
+    # 二、四是 优秀 → 奖励、评先选优推荐; 基本合格 → 谈心谈话、批评教育、结对帮带; 1.5 不合格 (first time) → 限期改正
+    assert any("评先选优" in o for o in edges.member("A").outcomes)
+    for m in ("E", "J", "F"):
+        assert any("谈心谈话" in o and "结对帮带" in o for o in edges.member(m).outcomes), m
+    for m in ("G", "K"):
+        assert edges.member(m).outcomes == ["低于基本合格：支部给予教育，责令三个月内限期改正"], m
+    assert edges.member("D").outcomes == []
+    # 90 exactly is not above 100: no reward points
+    assert not any("奖励积分" in o for o in edges.member("A").outcomes)
+
+
+def test_reward_points_only_above_100():
+    # H: 奉献 100, 评议 100 → 50 + 30 + 20 = 100 exactly → no 奖励积分 (1.5 “超出分值”)
+    # I: Q1 100 + 志愿服务 10 = 110, Q2—Q4 100 → (110 + 300) ÷ 4 = 102.5 → 50 + 30.75 + 20 = 100.75 → 奖励积分
+    # 2 members × 15% = 0.3 → 0 places: neither is 优秀 although both ≥ 90 (二、三是 “排名在…15% 以内”)
+    entries = _dedication_100("H") + _dedication_100("I", extra_q1=["volunteer"])
+    res = engine.year_result(ledger("village", [member("H"), member("I")], entries,
+                                    [scored(YEAR, "H", 100), scored(YEAR, "I", 100)]), YEAR)
+    assert res.member("H").row.total == D(100) and res.member("I").row.total == D("100.75")
+    assert not any("奖励积分" in o for o in res.member("H").outcomes)
+    assert any("奖励积分" in o for o in res.member("I").outcomes)
+    assert res.member("H").grade() == res.member("I").grade() == "合格"

@@ -294,3 +294,52 @@ def test_half_year_band_scores_fall_back_to_the_band_floor():
     led = branch([member("A", "甲")], Book(), [half("A", "H1", "不合格", 50), half("A", "H2", "合格")])
     assert _row(year_result(led), "A").total == D(165)
     assert [d.code for d in engine.check_rules(led)] == ["E605"]
+
+
+# ---- edges: a tie on the last place of the 20 %, band edges of 一(三)3, hand-computed ---------------
+
+def test_top_20_percent_tie_on_the_last_place():
+    # 二：10 members × 20% = 2 places (名次 ≤ 2).  M1 生态保护 5 → 105 (rank 1); M2, M3 规划发展 3 → 103 (rank 2, 2);
+    # M4—M9 100 (rank 4); M10 品德行为不端 5 (支部自定) → 95 (rank 10, 末位).
+    # M2 and M3 tie on rank 2 ≤ 2 → both in (并列同进同出): 3 优秀 although 20% × 10 = 2
+    b = Book()
+    b.add("M1", "eco", 3, points=5)
+    b.add("M2", "planning", 4, points=3)
+    b.add("M3", "planning", 4, points=3)
+    b.add("M10", "misconduct", 5)
+    ids = [f"M{i}" for i in range(1, 11)]
+    res = year_result(branch([member(m) for m in ids], b))
+    assert [_row(res, m).total for m in ("M1", "M2", "M3", "M4", "M10")] == [D(105), D(103), D(103), D(100), D(95)]
+    assert [res.member(m).rank for m in ("M1", "M2", "M3", "M4", "M10")] == [1, 2, 2, 4, 10]
+    grades = [res.member(m).grade("等次") for m in ids]
+    assert grades == ["优秀"] * 3 + ["合格"] * 7
+    # 二：末位 (M10 alone) → 帮助谈话; the six tied at 100 are not last
+    assert "帮助谈话" in _outcomes(res, "M10")
+    assert all(res.member(m).outcomes == [] for m in ids[3:9])
+
+
+def test_evaluation_band_edges():
+    # 一(三)3：优秀 90—100, 合格 80—89, 基本合格 60—79, 不合格 60 分以下 (0—59 in the preset): every edge is
+    # accepted (no E605); the year's 评议分 is the average of H1 and H2 (支部自定):
+    # P: 优秀 90, 合格 89 → 89.5;  Q: 合格 80, 基本合格 79 → 79.5;  R: 基本合格 60, 不合格 59 → 59.5;
+    # S: 优秀 100, 不合格 0 → 50.   一(三)4 totals: 100 + 评议分
+    evals = [half("P", "H1", "优秀", 90), half("P", "H2", "合格", 89),
+             half("Q", "H1", "合格", 80), half("Q", "H2", "基本合格", 79),
+             half("R", "H1", "基本合格", 60), half("R", "H2", "不合格", 59),
+             half("S", "H1", "优秀", 100), half("S", "H2", "不合格", 0)]
+    led = branch([member(m) for m in "PQRS"], Book(), evals)
+    assert engine.check_rules(led) == []
+    res = year_result(led)
+    assert {m: _row(res, m).sections["evaluation"] for m in "PQRS"} == \
+        {"P": D("89.5"), "Q": D("79.5"), "R": D("59.5"), "S": D(50)}
+    assert {m: _row(res, m).total for m in "PQRS"} == \
+        {"P": D("189.5"), "Q": D("179.5"), "R": D("159.5"), "S": D(150)}
+
+
+def test_evaluation_score_outside_its_band():
+    # 一(三)3：合格 is 80—89; a 合格 record with score 90 is out of its band → E605, counted at the band's low end 80
+    # (RULES.md §8.2); only the H1 record exists, so the average is that one record (RULES.md §8.3a) → 评议分 80;
+    # 一(三)4：100 + 80 = 180
+    led = branch([member("T", "甲")], Book(), [half("T", "H1", "合格", 90)])
+    assert [d.code for d in engine.check_rules(led)] == ["E605"]
+    assert _row(year_result(led), "T").total == D(180)

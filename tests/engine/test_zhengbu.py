@@ -171,3 +171,51 @@ def test_level_range_bounds_are_checked():
     led = branch([member("B", "乙"), member("C", "丙")], b, [band(YEAR, "B", "合格", 15)])
     assert _row(year_result(led), "B").total == D(100)
     assert [(d.code, d.path) for d in engine.check_rules(led)] == [("E606", ("points",)), ("E606", ("points",))]
+
+
+# ---- edges (种子001 三(一)—(三), 五(二)), hand-computed ------------------------------------------
+
+def test_evaluation_band_edges():
+    # 三(二)：优秀 23—25, 合格 15—22, 基本合格 “14 分以下” (0—14), 不合格 不得分 (0): every edge accepted, no E605.
+    # 三：75 + 评议分
+    evals = [band(YEAR, "A", "优秀", 25), band(YEAR, "B", "优秀", 23), band(YEAR, "C", "合格", 22),
+             band(YEAR, "D", "合格", 15), band(YEAR, "E", "基本合格", 14), band(YEAR, "F", "基本合格", 0)]
+    led = branch([member(m) for m in "ABCDEF"], Book(), evals)
+    assert engine.check_rules(led) == []
+    res = year_result(led)
+    assert {m: _row(res, m).total for m in "ABCDEF"} == \
+        {"A": D(100), "B": D(98), "C": D(97), "D": D(90), "E": D(89), "F": D(75)}
+
+
+def test_evaluation_score_outside_its_band():
+    # 三(二)：基本合格 is “14 分以下”; a 基本合格 record with 15 (合格's floor) → E605, counted at the band's low end 0
+    # (RULES.md §8.2) → 75 + 0 = 75
+    led = branch([member("A", "甲")], Book(), [band(YEAR, "A", "基本合格", 15)])
+    assert [d.code for d in engine.check_rules(led)] == ["E605"]
+    assert _row(year_result(led), "A").total == D(75)
+
+
+def test_caps_reached_exactly():
+    # 三(三)：A 省级及以上 10 (the top of 5—10) = 最高不超过 10 分 exactly → 10; 75 + 10 = 85 (no evaluation record)
+    # 三(三)：B 其他发挥先锋模范作用 3 = “最高不超过 3 分” exactly → 3; 75 + 3 = 78
+    # 三(一)1 C 5 missed meetings × 3 (支部自定) = 15 = 带头学习提高 15 exactly → 0; 75 − 15 = 60
+    b = Book()
+    b.add("A", "honour", 5, level="省级及以上", points=10, subject="省级劳动模范")
+    b.add("B", "pioneer", 5, points=3)
+    b.add("C", "meeting_absent", 5, times=5)
+    led = branch([member(m) for m in "ABC"], b)
+    assert engine.check_rules(led) == []
+    res = year_result(led)
+    assert _row(res, "A").sections["contribution"] == D(10) and _row(res, "A").total == D(85)
+    assert _row(res, "B").sections["contribution"] == D(3) and _row(res, "B").total == D(78)
+    assert _row(res, "C").sections["daily"] == D(60) and _row(res, "C").total == D(60)
+
+
+def test_perfunctory_costs_the_honours_not_points():
+    # 五(二)：工作落实不力、流于形式 → 通报批评，取消年度评优评先资格; the record itself scores 0 (只作记录): 75 + 20 = 95
+    b = Book()
+    b.add("A", "perfunctory", 9)
+    led = branch([member("A", "甲")], b, [band(YEAR, "A", "合格", 20)])
+    res = year_result(led)
+    assert _row(res, "A").total == D(95)
+    assert "取消其年度评优评先资格" in _outcomes(res, "A")
