@@ -191,7 +191,11 @@ def test_grades(result):
     # 三(三) outcomes
     assert "优先" in _outcomes(result, "C1")
     assert "谈话" in _outcomes(result, "C7") and "帮扶" in _outcomes(result, "C7")
-    assert result.member("C5").outcomes == []
+    # 三(三)：被评为合格等次的，鼓励其向优秀党员看齐 (C5 87.5 合格; C2 合格 after 测评)
+    assert result.member("C5").outcomes == ["合格：鼓励其向优秀党员看齐，进一步增强党性、改进提升（种子004 三(三)）"]
+    assert "看齐" in _outcomes(result, "C2")
+    # 三(三)：预备党员的积分情况作为预备期满转正的重要依据 (C3 优秀 and 预备: both outcomes)
+    assert "优先" in _outcomes(result, "C3") and "转正" in _outcomes(result, "C3")
 
 
 def test_activist_scored_not_graded(result):
@@ -200,6 +204,8 @@ def test_activist_scored_not_graded(result):
     assert m.row.total == D(100)
     assert not m.graded
     assert m.grade("等次") is None
+    # 三(三)：入党积极分子的积分情况作为确定发展对象的重要依据
+    assert m.outcomes == ["入党积极分子积分：积分情况作为确定发展对象的重要依据（种子004 三(三)）"]
 
 
 def test_exempt_member_left_out(result):
@@ -224,3 +230,68 @@ def test_ranking_within_class(result):
     # branch ranking: C1 120, C8 100, C10 100, C4 99.5, C3 95, C2 92, C5 87.5, C7 73, C6 0
     order = ("C1", "C8", "C10", "C4", "C3", "C2", "C5", "C7", "C6")
     assert [result.member(m).rank for m in order] == [1, 2, 2, 4, 5, 6, 7, 8, 9]
+
+
+# ---- band edges (all values 支部自定, see the preset) -----------------------------------
+
+@pytest.fixture(scope="module")
+def edges():
+    members = [member(f"E{i}", f"边{i}", "in_post") for i in range(1, 9)] + [member("E9", "边9", "old")]
+    b = Book()
+    b.add("E1", "org_absent", 3, times=5)                      # 违规扣分 5 × 2 = 10
+    b.add("E2", "org_absent", 3, times=5)                      # 10
+    b.add("E3", "org_absent", 3, times=4)                      # 4 × 2 + 3 = 11
+    b.add("E3", "rule_breach", 5)
+    b.add("E4", "extravagance", 4)                             # 5 + 10 × 2 = 25
+    b.add("E4", "org_absent", 6, times=10)
+    b.add("E5", "org_absent", 6, times=13)                     # 13 × 2 = 26
+    b.add("E6", "org_absent", 6, times=20)                     # 20 × 2 = 40
+    b.add("E7", "org_absent", 6, times=19)                     # 19 × 2 + 3 = 41
+    b.add("E7", "rule_breach", 7)
+    b.add("E8", "org_absent", 6, times=60)                     # 60 × 2 = 120
+    b.add("E9", "dues_late", 2, times=4)                       # 执行纪律合格 20 − 4 × 2 = 12 → basic 72
+    evals = [
+        votes(YEAR, "E1", 全体={"一般": 10}),                  # 10 × 80 / 10 = 80
+        votes(YEAR, "E2", 全体={"一般": 19, "差": 1}),         # (19 × 80 + 60) / 20 = 1580 / 20 = 79
+        votes(YEAR, "E3", 全体={"好": 10}),                    # 100
+        votes(YEAR, "E9", 全体={"一般": 10}),                  # 80
+    ]
+    return year_result(branch(members, b, evals))
+
+
+def test_excellent_edge_score_and_evaluation_inclusive(edges):
+    # 三(一) 80 + 20 + 0 − 10 = 90;  三(二)4 测评 80.  优秀 min 90 and 测评 min 80 both include the number
+    r = _row(edges, "E1")
+    assert (r.total, r.sections["evaluation"]) == (D(90), D(80))
+    assert edges.member("E1").grade("等次") == "优秀"
+    # the same 90 with 测评 79 (< 80) → 综合研判 → 合格
+    r2 = _row(edges, "E2")
+    assert (r2.total, r2.sections["evaluation"]) == (D(90), D(79))
+    assert edges.member("E2").grade("等次") == "合格"
+    # 100 − 11 = 89 (< 90), 测评 100 → 合格
+    assert _row(edges, "E3").total == D(89)
+    assert edges.member("E3").grade("等次") == "合格"
+
+
+def test_lower_band_edges(edges):
+    # 合格 75—<90, 基本合格 60—<75, 不合格 < 60
+    assert (_row(edges, "E4").total, edges.member("E4").grade("等次")) == (D(75), "合格")        # 100 − 25
+    assert (_row(edges, "E5").total, edges.member("E5").grade("等次")) == (D(74), "基本合格")    # 100 − 26
+    assert (_row(edges, "E6").total, edges.member("E6").grade("等次")) == (D(60), "基本合格")    # 100 − 40
+    assert (_row(edges, "E7").total, edges.member("E7").grade("等次")) == (D(59), "不合格")      # 100 − 41
+    assert not edges.member("E7").grades["等次"].forced
+
+
+def test_total_floor(edges):
+    # 违规扣分不设下限: deduct 120;  总分 100 − 120 = −20 → floor 0 (支部自定)
+    r = _row(edges, "E8")
+    assert r.sections["deduct"] == D(120)
+    assert r.total == D(0)
+
+
+def test_old_class_scaled_total_on_the_edge(edges):
+    # 三(二)1 老弱病残：basic 72 × 125% = 90 (≥ 90), 测评 80 → 优秀
+    r = _row(edges, "E9")
+    assert r.sections["basic"] == D(72)
+    assert r.total == D(90)
+    assert edges.member("E9").grade("等次") == "优秀"

@@ -115,3 +115,86 @@ def test_item_of_other_class_is_reported():
     led.entries.append(entry("2019-05-01", "h1", "local_meeting"))
     codes = [d.code for d in engine.check_rules(led)]
     assert "E604" in codes
+
+
+# ---- star edges (评定 3.) and the six-month rule's edge (三)4 -----------------------------
+#
+# 评定 3.：60—70 分一星，70 分以上—80 分二星，80 分以上—90 分三星，90 分以上—95 分四星，95 分以上—100 分五星.
+# The ranges share their ends, so “X 分以上” cannot include X: 70 is 一星, 70.01 二星 … 95 四星, 95.01 五星
+# (scores kept to 2 places).  Each quarter a 在家党员 starts at 30 + 30 + 30 = 90 plus 加分 from 0;
+# 评定 1. the year is the average of the four quarters.
+
+QUARTER_MONTH = {1: 2, 2: 5, 3: 8, 4: 11}
+ALL_BONUS = ("public_good", "suggestion", "outstanding", "commended")     # 加分 2 + 2 + 3 + 3 = 10
+
+
+def _quarters(mid, plan):
+    """plan: {quarter: (bonus items, {deduct item: points})}."""
+    out = []
+    for q, (bonus, deducts) in plan.items():
+        m = QUARTER_MONTH[q]
+        out += [entry(f"2019-{m:02d}-20", mid, item) for item in bonus]
+        out += [entry(f"2019-{m:02d}-21", mid, item, points=pts) for item, pts in deducts.items()]
+    return out
+
+
+def _same(bonus=(), deducts=None):
+    return {q: (bonus, deducts or {}) for q in (1, 2, 3, 4)}
+
+
+STAR_PLANS = {
+    # member: (plan, hand-computed average, star)
+    "s100": (_same(ALL_BONUS), "100", "五星"),                                   # 4 × 100 ÷ 4
+    "s9525": ({1: (ALL_BONUS, {}), 2: (ALL_BONUS, {}), 3: (ALL_BONUS, {}),
+               4: ((), {"dues_h_deduct": 9})}, "95.25", "五星"),                # (3 × 100 + 81) ÷ 4
+    "s95": ({1: (ALL_BONUS, {}), 2: (ALL_BONUS, {}), 3: ((), {}), 4: ((), {})}, "95", "四星"),   # (200 + 180) ÷ 4
+    "s9025": ({1: (("public_good",), {"dues_h_deduct": 1}), 2: ((), {}), 3: ((), {}), 4: ((), {})},
+              "90.25", "四星"),                                                  # (91 + 3 × 90) ÷ 4
+    "s90": (_same(), "90", "三星"),
+    "s80": (_same(deducts={"dues_h_deduct": 10}), "80", "二星"),                 # 90 − 10
+    "s70125": ({1: ((), {"meet_h_deduct": "19.5"}), 2: ((), {"meet_h_deduct": 20}),
+                3: ((), {"meet_h_deduct": 20}), 4: ((), {"meet_h_deduct": 20})},
+               "70.13", "二星"),                                                 # (70.5 + 3 × 70) ÷ 4 = 70.125 → 70.13
+    "s70": (_same(deducts={"meet_h_deduct": 20}), "70", "一星"),                 # 90 − 20
+    "s60": (_same(deducts={"meet_h_deduct": 20, "dues_h_deduct": 10}), "60", "一星"),   # 90 − 30
+    "s5988": ({1: ((), {"meet_h_deduct": 20, "dues_h_deduct": 10, "duty_h1_deduct": "0.5"}),
+               2: ((), {"meet_h_deduct": 20, "dues_h_deduct": 10}),
+               3: ((), {"meet_h_deduct": 20, "dues_h_deduct": 10}),
+               4: ((), {"meet_h_deduct": 20, "dues_h_deduct": 10})},
+              "59.88", "未评星"),                                                # (59.5 + 180) ÷ 4 = 59.875 → 59.88
+}
+
+
+def build_edges():
+    members = [member(mid, category="home") for mid in STAR_PLANS]
+    members += [member("f5", category="home"), member("f6", category="home")]
+    entries = []
+    for mid, (plan, _, _) in STAR_PLANS.items():
+        entries += monthly(mid, "life_attend", "dues_paid") + _quarters(mid, plan)
+    # f5: no 组织生活 January—May (five months), then every month; dues every month
+    entries += monthly("f5", None, "dues_paid") + monthly("f5", "life_attend", None, months=range(6, 13))
+    # f6: dues not paid March—August (six months); org life every month
+    entries += (monthly("f6", "life_attend", None) + monthly("f6", None, "dues_paid", months=(1, 2, 9, 10, 11, 12)))
+    return ledger("fuxing", members, entries)
+
+
+@pytest.fixture(scope="module")
+def edges():
+    return engine.year_result(build_edges(), YEAR)
+
+
+@pytest.mark.parametrize("mid", list(STAR_PLANS))
+def test_star_edges(edges, mid):
+    _, total, star = STAR_PLANS[mid]
+    m = edges.member(mid)
+    assert not m.row.vetoed
+    assert (m.row.total, m.grade("星级")) == (D(total), star)
+
+
+def test_six_month_edge(edges):
+    # (三)4：five months without 组织生活 is not yet 连续6个月 → 90, 三星 (90 分 is not “90 分以上”)
+    f5 = edges.member("f5")
+    assert not f5.row.vetoed and f5.row.total == D(90) and f5.grade("星级") == "三星"
+    # 连续6个月不交纳党费 (March—August) on its own is a veto (党章第九条: 或不交纳党费)
+    f6 = edges.member("f6")
+    assert f6.row.vetoed and f6.row.total == D(0) and f6.grade("星级") == "未评星"

@@ -244,3 +244,69 @@ def test_outcomes(result):
     assert "诫勉谈话" not in outcomes(result, "G7")
     # 运用(四) 不合格党员 → 处置
     assert "处置" in outcomes(result, "G3")
+
+
+# ---- band edges: 80 (含) / 70 (含) / 60 (含) and the ranking conditions ------------------
+
+def _full_80(b, mid, group_study=6, notes=0):
+    """讲政治 (4) 12 × 2 = 24 + (2) group_study × 1 + (3) notes × 0.5;  讲规矩 20;  讲道德 10;
+    讲奉献 (1) 优秀 20 → with 6 group studies: 30 + 20 + 10 + 20 = 80."""
+    _monthly(b, mid)
+    b.add(mid, "group_study", 3, times=group_study)
+    if notes:
+        b.add(mid, "notes", 4, times=notes)
+    _rules_and_morals(b, mid)
+    b.add(mid, "appraisal", 12, 25, level="优秀")
+
+
+@pytest.fixture(scope="module")
+def edges():
+    members = [member(f"K{i}", f"边{i}") for i in range(1, 10)]
+    members[4] = member("K5", "边5", status="预备")
+    members[5] = member("K6", "边6", status="预备")
+    b = Book()
+    for mid in ("K1", "K2", "K3", "K5", "K7", "K9"):
+        _full_80(b, mid)
+    for mid in ("K4", "K6", "K8"):
+        _full_80(b, mid, group_study=5, notes=1)       # 讲政治 24 + 5 + 0.5 = 29.5 → 79.5
+    b.add("K1", "honour", 7, level="市级", subject="优秀党员")              # (四)(5) + 3 → 83
+    b.add("K2", "honour", 7, level="退役军人事务局", subject="志愿服务")    # + 2 → 82
+    b.add("K5", "sanction", 8, note="党内警告")                            # (五)(3) − 10 → 70
+    b.add("K9", "sanction", 8, note="党内警告")                            # − 10 → 70
+    b.add("K6", "sanction", 8, note="党内警告")                            # 79.5 − 10 → 69.5
+    b.add("K7", "complaint", 5, times=2)                                   # (五)(4) 2 × 5 + (五)(3) 10 → 60
+    b.add("K7", "sanction", 8, note="党内警告")
+    b.add("K8", "complaint", 5, times=2)                                   # 79.5 − 20 → 59.5
+    b.add("K8", "sanction", 8, note="党内警告")
+    return year_result(members, b)
+
+
+def test_edge_totals(edges):
+    expected = {"K1": D(83), "K2": D(82), "K3": D(80), "K4": D("79.5"), "K5": D(70), "K9": D(70),
+                "K6": D("69.5"), "K7": D(60), "K8": D("59.5")}
+    assert {m: row(edges, m).total for m in expected} == expected
+    # (一) 30 reached exactly: 24 + 6 = 30;  29.5 one below
+    assert row(edges, "K3").sections["politics"] == D(30)
+    assert row(edges, "K4").sections["politics"] == D("29.5")
+
+
+def test_band_edges_and_ranking(edges):
+    # 9 scored (预备 K5, K6 included in the ranking): 排名靠前/靠后 = 9 × 20% = 1.8 → 2 (支部自定, ceil)
+    # ranks: K1 83 (1), K2 82 (2), K3 80 (3), K4 79.5 (4), K5/K9 70 (5), K6 69.5 (7), K7 60 (8), K8 59.5 (9)
+    grade = {m: edges.member(m).grade("等次") for m in ("K1", "K2", "K3", "K4", "K9", "K7", "K8")}
+    assert grade == {
+        "K1": "好", "K2": "好",      # 运用(一) ≥ 80 且排名靠前 (ranks 1, 2)
+        "K3": "一般",                 # exactly 80 but 3rd: not 排名靠前 → 一般
+        "K4": "一般",                 # 79.5: in 79—70 (79 分 and its fractions), not 好
+        "K9": "一般",                 # exactly 70 (含 70 分) → 一般
+        "K7": "差",                   # exactly 60 (含 60 分), 倒数第 2 → 且排名靠后 → 差
+        "K8": "不合格",               # 59.5 低于 60 分
+    }
+    assert edges.member("K8").grades["等次"].forced is False
+
+
+def test_probationary_seventy_edge(edges):
+    # 运用(一) 预备党员年度积分未达到 70 分的，可延长预备期: 70 is not “未达到”, 69.5 is
+    assert "延长预备期" not in outcomes(edges, "K5")
+    assert "延长预备期" in outcomes(edges, "K6")
+    assert edges.member("K5").grade("等次") is None and edges.member("K6").grade("等次") is None

@@ -2,6 +2,7 @@
 
 Seed: 001_761709d9094f6f4d.txt, the 邯郸公司 办法 (around lines 398—470).  Clauses: "第二条" 适用范围,
 "第五条(三)" 一月一积、年底统计, "第五条(四)1 a)/b)" 抽查 (一处取消该项成绩, 3 处 → 评议等级不合格),
+"第五条(四)2" 未按要求参与积分管理 → 不得参加先进评选,
 "第五条(五)2 a)" 积分 80% + 群众 10% + 互评 10% (各按 100 分), "b)" ≥ 90 且前 30% 优秀, "e)" < 60 不合格,
 "f)" 诫勉谈话, "第五条(五)3 a)" 基本合格/不合格不能参加先进评选.  The 附件a item values are not in the
 seed: monthly basic 5 (60 a year), item points and the 合格/基本合格 lines are the preset's 支部自定 values.
@@ -217,3 +218,107 @@ def test_top_30_percent(result):
     assert result.member("H9").grades["评议等级"].reason
     assert result.member("H3").grade("评议等级") == "合格"
     assert result.member("H1").outcomes == [] and result.member("H9").outcomes == []
+
+
+# ---- band edges, the 30 % line and the spot-check count --------------------------------
+
+def _edge_branch(with_x6=True):
+    ids = ["X1", "X2", "X3", "X4", "X5", "X7", "X8", "X9", "X10"] + (["X6"] if with_x6 else [])
+    members = [member(i, i) for i in ids]
+    b = Book()
+    # X1, X2: 国家级 20 × 2 (two different honours) = 40 → points min(60 + 40, 100) = 100
+    for mid in ("X1", "X2"):
+        b.add(mid, "honour", 2, level="国家级", subject="全国劳动模范")
+        b.add(mid, "honour", 3, level="国家级", subject="全国优秀共产党员")
+    # X3, X4: 国家级 20 + 市级 10 = 30 → points 90
+    for mid in ("X3", "X4"):
+        b.add(mid, "honour", 2, level="国家级", subject="全国劳动模范")
+        b.add(mid, "honour", 5, level="市级", subject="市级优秀党员")
+    # X5: 国家级 20 + 省级 15 + 市级 10, two of them found unjustified (2 处 < 3) → bonus 10 → points 70
+    bad = [b.add("X5", "honour", 3, level="国家级", subject="全国技术能手"),
+           b.add("X5", "honour", 4, level="省级", subject="省级技术能手")]
+    b.add("X5", "honour", 5, level="市级", subject="市级技术能手")
+    for eid in bad:
+        b.add("X5", "spot_fail", 11, corrects=eid)
+    # X7: 违反公司规章制度 2 × 3 = 6 → points 60 − 6 = 54
+    b.add("X7", "rule_breach", 8, times=2)
+    # X8: 先锋作用 2.5 → points 62.5;  X9: 2 → points 62
+    b.add("X8", "production", 6, points="2.5")
+    b.add("X9", "production", 6, points=2)
+    # X10: 未按要求参与行为量化积分 (支部认定, 0 分)
+    b.add("X10", "not_participating", 12)
+    good, fair = {"优秀": 10}, {"合格": 10}
+    evals = [
+        votes(YEAR, "X1", **_votes(good, good)),                            # 100
+        votes(YEAR, "X2", **_votes(good, {"优秀": 5, "合格": 5})),          # (100 + 90) / 2 = 95
+        votes(YEAR, "X3", **_votes(good, fair)),                            # (100 + 80) / 2 = 90
+        votes(YEAR, "X4", **_votes(good, fair)),                            # 90
+        votes(YEAR, "X5", **_votes(fair, fair)),                            # 80
+        votes(YEAR, "X7", **_votes(fair, fair)),                            # 80
+        votes(YEAR, "X8", **_votes(good, good)),                            # 100
+        votes(YEAR, "X9", **_votes(good, good)),                            # 100
+        votes(YEAR, "X10", **_votes(fair, fair)),                           # 80
+        votes(YEAR, "X6", **_votes(fair, fair)),                            # 80
+    ]
+    return branch(members, b, [e for e in evals if e.member in ids])
+
+
+@pytest.fixture(scope="module")
+def edges():
+    return year_result(_edge_branch())
+
+
+def test_edge_totals(edges):
+    # 第五条(五)2 a)：total = points × 80% + evaluation × 20%
+    expected = {
+        "X1": D(100),       # 100 × 0.8 + 100 × 0.2 = 80 + 20
+        "X2": D(99),        # 80 + 95 × 0.2 = 80 + 19
+        "X3": D(90),        # 90 × 0.8 + 90 × 0.2 = 72 + 18
+        "X4": D(90),
+        "X5": D(72),        # 70 × 0.8 + 16 = 56 + 16
+        "X8": D(70),        # 62.5 × 0.8 + 20 = 50 + 20
+        "X9": D("69.6"),    # 62 × 0.8 + 20 = 49.6 + 20
+        "X6": D(64),        # 60 × 0.8 + 16 = 48 + 16
+        "X10": D(64),
+        "X7": D("59.2"),    # 54 × 0.8 + 16 = 43.2 + 16
+    }
+    assert {m: _row(edges, m).total for m in expected} == expected
+
+
+def test_ninety_inclusive_and_tie_on_the_30_percent_line(edges):
+    # ranks: X1 100 (1), X2 99 (2), X3 90 (3), X4 90 (3), X5 72 (5), X8 70 (6), X9 69.6 (7), X6/X10 64 (8), X7 (10)
+    # 第五条(五)2 b)：总分 90 分以上 (90 itself counts) 且排序在本支部前 30%: 10 × 30% = 3 → ranks ≤ 3;
+    # X3 and X4 tie at rank 3: both are within the first 30 % → 4 优秀 (mode top: ties go in together)
+    assert [edges.member(m).grade("评议等级") for m in ("X1", "X2", "X3", "X4")] == ["优秀"] * 4
+
+
+def test_thirty_percent_rounds_down():
+    # without X6, 9 scored: 9 × 30% = 2.7 → 2 (rank ≤ 2.7 means ranks 1—2); X3/X4 (90, rank 3) → 合格
+    res = year_result(_edge_branch(with_x6=False))
+    assert [res.member(m).grade("评议等级") for m in ("X1", "X2", "X3", "X4")] == ["优秀", "优秀", "合格", "合格"]
+    assert res.member("X3").grades["评议等级"].reason
+
+
+def test_two_unjustified_bonuses_do_not_fail(edges):
+    # 第五条(四)1 a)：the two cancelled honours score nothing (bonus 10);  b) needs 3 处: 2 → graded by score
+    assert _row(edges, "X5").sections["bonus"] == D(10)
+    g = edges.member("X5").grades["评议等级"]
+    assert (g.band, g.forced) == ("合格", False)                     # 72 in 70—<90 (支部自定)
+
+
+def test_lower_band_edges(edges):
+    # 合格 70—<90 (支部自定): X8 70 → 合格;  基本合格 60—<70: X9 69.6;  e) 60 分以下: X7 59.2 → 不合格
+    assert edges.member("X8").grade("评议等级") == "合格"
+    assert edges.member("X9").grade("评议等级") == "基本合格"
+    g = edges.member("X7").grades["评议等级"]
+    assert (g.band, g.forced) == ("不合格", False)
+    # f) 不合格 → 诫勉谈话;  第五条(五)3 a) 不合格/基本合格 → 不能参加先进评选
+    assert "诫勉谈话" in _outcomes(edges, "X7")
+    assert "不能参加当年度各类先进评选" in _outcomes(edges, "X9")
+
+
+def test_not_taking_part_bars_from_awards(edges):
+    # 第五条(四)2：应参加积分管理但未能按要求参与的，不得参加年度各类先进评选 (no points lost: 64 as X6)
+    assert _row(edges, "X10").total == D(64)
+    assert "不得参加年度各类先进评选（第五条(四)2）" in _outcomes(edges, "X10")
+    assert "第五条(四)2" not in _outcomes(edges, "X6")

@@ -104,9 +104,9 @@ def result():
     # V1: a crime; otherwise a good year
     b.add("V1", "crime", 7)
     b.add("V1", "suggestion", 3)
-    # P1 (预备): absent from party activities every month January—June
+    # P1 (预备): took part in no org life at all, every month January—June
     for m in range(1, 7):
-        b.add("P1", "absent", m, 10)
+        b.add("P1", "life_none", m, 28)
     return year_result(members, b)
 
 
@@ -170,7 +170,7 @@ def test_veto_crime(result):
 
 def test_veto_six_months_without_org_life(result):
     r = row(result, "P1")
-    # (四)4. 六个月以上无正当理由不参加组织生活: absent every month January—June
+    # (四)4. 六个月以上无正当理由不参加组织生活: no org life at all in each month January—June
     assert r.vetoed
     assert r.total == D(0)
     assert result.member("P1").grade("等次") == "不合格"
@@ -183,3 +183,68 @@ def test_class_items_only_for_their_class():
     b.add("C1", "d_absent", 4)
     led = ledger(LABEL, [member("C1", "干部丙", "c")], b.entries)
     assert {d.code for d in engine.check_rules(led)} == {"E604"}
+
+
+# ---- band edges (支部自定 180 / 150 / 120) and the six-month veto's edge ------------------
+
+@pytest.fixture(scope="module")
+def edges():
+    members = [member(m, m, "c") for m in ("Q1", "Q2", "Q3", "Q4", "O3", "O4", "O5", "O6")]
+    b = Book()
+    # Q1: missed one session in each month January—June (took part otherwise): not “不参加组织生活”
+    for m in range(1, 7):
+        b.add("Q1", "absent", m, 10)
+    # Q2: no dues paid February—June: five months, not six
+    for m in range(2, 7):
+        b.add("Q2", "dues_unpaid", m, 28)
+    # Q3: no dues paid February—July: six months
+    for m in range(2, 8):
+        b.add("Q3", "dues_unpaid", m, 28)
+    # Q4: dues paid late in each month January—June (paid, so no veto); late for work once
+    for m in range(1, 7):
+        b.add("Q4", "dues_late", m, 28)
+    b.add("Q4", "c_late", 9)
+    # O3: 10 absences (20), dues late 4 times (20), a work shortfall of 10
+    for mid in ("O3", "O4", "O5", "O6"):
+        b.add(mid, "absent", 3, times=10)
+        b.add(mid, "dues_late", 4, times=4)
+        b.add(mid, "c_work_fail", 5, points=10)
+    b.add("O4", "c_late", 9)
+    for mid in ("O5", "O6"):
+        b.add(mid, "study_absent", 6, times=10)
+        b.add(mid, "c_late", 9, times=10)
+    b.add("O6", "c_work_fail", 10, points=1)
+    return year_result(members, b)
+
+
+def test_six_month_veto_edge(edges):
+    # (四)4. 六个月以上无正当理由不缴纳党费或不参加组织生活
+    # Q1: (一)3. 6 × 2 = 12 → 共项 88; one absence a month is not 不参加组织生活 → 88 + 100 = 188
+    r1 = row(edges, "Q1")
+    assert not r1.vetoed and r1.total == D(188)
+    # Q2: (一)4. 5 × 5 = 25 > 20 → 共项 80; five months < 六个月 → no veto; 80 + 100 = 180
+    r2 = row(edges, "Q2")
+    assert not r2.vetoed and r2.total == D(180)
+    # Q3: six months → 一票否决: 0 and 不合格 (支部自定)
+    r3 = row(edges, "Q3")
+    assert r3.vetoed and r3.total == D(0)
+    assert edges.member("Q3").grades["等次"].forced
+    # Q4: late six times (6 × 5 = 30 > 20 → 共项 80) but paid: no veto; (二)6.(c) 1 → 99; 80 + 99 = 179
+    r4 = row(edges, "Q4")
+    assert not r4.vetoed and r4.total == D(179)
+
+
+def test_grade_edges(edges):
+    # 180 inclusive → 优秀 (Q2);  179 → 合格 (Q4)
+    assert edges.member("Q2").grade("等次") == "优秀"
+    assert edges.member("Q4").grade("等次") == "合格"
+    # O3: 共项 100 − 20 − 20 = 60;  c 类 100 − 10 = 90;  60 + 90 = 150 → 合格 (150 inclusive)
+    assert (row(edges, "O3").total, edges.member("O3").grade("等次")) == (D(150), "合格")
+    # O4: + (二)6.(c) 1 → 60 + 89 = 149 → 基本合格
+    assert (row(edges, "O4").total, edges.member("O4").grade("等次")) == (D(149), "基本合格")
+    # O5: 共项 60 − 20 (学习 10 × 2) = 40;  c 类 100 − 10 − 10 (迟到 10 × 1) = 80;  40 + 80 = 120 → 基本合格
+    assert (row(edges, "O5").total, edges.member("O5").grade("等次")) == (D(120), "基本合格")
+    # O6: c 类 another shortfall of 1 → 79;  40 + 79 = 119 → 不合格 by score (not forced) → 组织处置
+    g = edges.member("O6").grades["等次"]
+    assert (row(edges, "O6").total, g.band, g.forced) == (D(119), "不合格", False)
+    assert "组织处置" in outcomes(edges, "O6")
