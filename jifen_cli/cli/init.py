@@ -46,7 +46,7 @@ def register(app: typer.Typer) -> None:
                       objection_days=objection_days)
         typer.echo(f"已新建支部台账：{directory}（方案 {preset}）。")
         typer.echo(f"下一步：编辑 {directory}/branch.yaml（填上书记 secretary 和记录员 recorders）与 "
-                   f"members.yaml（先把最后一行 members: [] 改成 members:，再照注释中的示例逐人录入），"
+                   f"members.yaml（在 members: 下面照注释中的示例逐人录入，删去行首的 # 即可用），"
                    f"然后运行 jifen -C {directory} check，检查通过后提交："
                    f"cd {directory} && git add -A && git commit -m \"录入花名册\"")
 

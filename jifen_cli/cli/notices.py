@@ -239,7 +239,7 @@ def register(app: typer.Typer) -> None:
 
             from jifen_cli.core.engine import horizon_on
 
-            y = year or ledger.latest_year() or _today().year
+            y = year or ledger.latest_year(until=_today().year) or _today().year
             return render_card(ledger, member, y, fmt, horizon=horizon_on(y, _today()))
 
         emit(with_ledger(branch, as_of, build), output)

@@ -89,7 +89,9 @@ def register(app: typer.Typer) -> None:
             fail("目录不存在：" + "、".join(missing))
         branches = find_branches([d.expanduser().resolve() for d in dirs])
         if year is None:
-            year = latest_year(branches)
+            from jifen_cli.core.periods import today
+
+            year = latest_year(branches, until=today().year)
             if year is None:
                 fail("这些目录中没有任何年度的积分记录（events/年份/）", hint="用 --year 指定年度")
 

@@ -52,7 +52,9 @@ def resolve_period(ledger, text: str | None):
     from jifen_cli.core.periods import Period
 
     if text is None:
-        year = ledger.latest_year()
+        from jifen_cli.core.periods import today
+
+        year = ledger.latest_year(until=today().year)
         if year is None:
             fail("台账中还没有任何记录，无法确定年份", code=1, hint="请指定期间，例如 2019")
         return Period.of_year(year)

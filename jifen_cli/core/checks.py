@@ -15,7 +15,8 @@ from pathlib import Path
 from .diagnostics import ERROR, WARNING, Diagnostic, diag
 from .loader import (BRANCH_FILE, EVENT_FILE, MEMBERS_FILE, YEAR_FILE, list_branch_files, load_branch,
                      unusable_entries, unusable_evaluations, unusable_objections)
-from .model import STATUSES, Ledger
+from . import periods
+from .model import REJECTED, STATUSES, VOID, Ledger
 from .values import suggest
 
 
@@ -82,6 +83,7 @@ def check_entries(ledger: Ledger) -> list[Diagnostic]:
     all_ids = set(ids)
     superseded = ledger.superseded_ids()  # a voided/corrected entry no longer counts
     by_id = ledger._members_by_id()  # ledger.member(), without a call per entry
+    today = periods.today()
     months: dict[str, tuple | None] = {}  # month file → (its match, (year, month))
     for e in entries:
         if e.id is not None and ids[e.id] > 1 and e.id not in reported:
@@ -94,6 +96,11 @@ def check_entries(ledger: Ledger) -> list[Diagnostic]:
         if month is False:
             m = EVENT_FILE.match(rel)
             month = months[rel] = (m, (int(m[2]), int(m[3]))) if m else None
+        if e.date is not None and e.date > today and e.status not in (VOID, REJECTED) \
+                and e.id not in superseded:
+            out.append(diag("W411", f"条目日期 {e.date} 晚于今天（{today}）", e.loc, "date", severity=WARNING,
+                            hint="积分记录的是已经发生的事：多半是年份或月份写错了，请改正"
+                                 "（已公示的用 jifen correct）；不写年份时 jifen year 等不会按这个年份计算"))
         if e.date is not None and month and (e.date.year, e.date.month) != month[1]:
             m = month[0]
             out.append(diag("E401", f"条目日期 {e.date} 不在 {m[2]}年{int(m[3])}月", e.loc, "date",

@@ -223,9 +223,17 @@ class Ledger:
     def years(self) -> list[int]:
         return sorted({e.date.year for e in self.entries} | {ev.year for ev in self.evaluations})
 
-    def latest_year(self) -> int | None:
-        ys = self.years()
-        return ys[-1] if ys else None
+    def latest_year(self, until: int | None = None) -> int | None:
+        """The latest year of the ledger (what `jifen year` with no year reports on): of
+        its entries that are not void, rejected or superseded, and its evaluations; with
+        ``until`` (today's year), years after it are left out — a mistyped 2029 must not
+        take over every report (`jifen check` warns about such a date: W411)."""
+        gone = self.superseded_ids()
+        ys = {e.date.year for e in self.entries if e.status not in (VOID, REJECTED) and e.id not in gone}
+        ys |= {ev.year for ev in self.evaluations}
+        if until is not None:
+            ys = {y for y in ys if y <= until}
+        return max(ys) if ys else None
 
     def superseded_ids(self) -> set[str]:
         return {e.corrects for e in self.entries if e.corrects}

@@ -104,13 +104,14 @@ def _union(lists) -> list[str]:
 
 
 # --------------------------------------------------------------------------- one branch
-def latest_year(dirs: list[Path]) -> int | None:
-    """The latest year that has an events/YYYY directory in any of the branches."""
+def latest_year(dirs: list[Path], until: int | None = None) -> int | None:
+    """The latest year that has an events/YYYY directory in any of the branches (with
+    ``until``, today's year: none after it — a year that has not begun is a mistake)."""
     best = None
     for d in dirs:
         try:
             for p in (Path(d) / "events").iterdir():
-                if p.is_dir() and _YEAR_DIR.match(p.name):
+                if p.is_dir() and _YEAR_DIR.match(p.name) and (until is None or int(p.name) <= until):
                     best = max(best or 0, int(p.name))
         except OSError:
             continue

@@ -263,7 +263,9 @@ def _span_running(ledger, book, period: Period | Week) -> dict:
     scoring = _scoring_span(period, scheme.period)
     cut = replace(ledger, entries=[e for e in ledger.entries if e.date <= period.end], evaluations=[])
     table = engine.score(cut, scoring, horizon=period.end)
-    ranks = {r.member: r for r in engine.rank(cut, scoring, horizon=period.end)}
+    # a member scored from the year-end evaluation alone (exempt) has nothing to show or
+    # rank before it: “—”, and the others are ranked among themselves
+    ranks = {r.member: r for r in engine.ranked([row for row in table.rows if not row.evaluation_only])}
     span = _SPAN_WORDS.get(scoring.kind, "本期")
     shown = [(code, name, kind) for code, name, kind in table.sections if kind in ENTRY_KINDS]
     accounts = [(code, name) for code, name, kind in table.sections if kind == "account"]
@@ -272,6 +274,9 @@ def _span_running(ledger, book, period: Period | Week) -> dict:
     values = {}
     for row in table.rows:
         r = ranks.get(row.member)
+        if row.evaluation_only:
+            values[row.member] = ["—"] * len(headers)
+            continue
         values[row.member] = ([num(row.sections.get(code)) if row.sections.get(code) is not None else "—"
                                for code, _, _ in shown]
                               + [num(row.accounts.get(code)) if row.accounts.get(code) is not None else "—"

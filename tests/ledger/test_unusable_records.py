@@ -121,3 +121,29 @@ def test_objection_by_name_is_read_as_the_member_id(tmp_path):
     _, diags = check_branch(root)
     assert (OBJ, 9, 5, "E307") in errors(diags), errors(diags)
     assert not [d for d in diags if d.code == "E301"]
+
+
+def test_members_without_an_evaluation_are_warned_and_the_exempt_one_is_not_graded(tmp_path):
+    """A forgotten evaluation line counts 0 (RULES.md §8): once a year's results are being
+    entered, every member they apply to without one gets W410.  ledgerkit records results
+    for M001 and M023 only.  钱七 (M004) is exempt and graded from the evaluation alone
+    (种子000 二、2): with no record he gets no grade, not 不合格 on a score of 0."""
+    root = make_branch(tmp_path / "b")
+    ledger, diags = check_branch(root)
+    w410 = [d for d in diags if d.code == "W410"]
+    assert [(d.file, d.line) for d in w410] == [(EVAL, 1)] * 4
+    assert [d.message.split("：")[0] for d in w410] == [
+        "2019 年民主评议结果中没有 王五（M002）", "2019 年民主评议结果中没有 赵六（M003）",
+        "2019 年民主评议结果中没有 钱七（M004）", "2019 年民主评议结果中没有 阿卜杜拉·艾力（M005）"]
+    assert "只按民主评议确定积分，缺少评议结果时不确定等次" in w410[2].message
+    assert "年中离开" in w410[1].hint  # 赵六 left on 30 June
+    qian = engine.year_result(ledger, 2019).member("M004")
+    assert qian.row.total == Decimal(0) and qian.grade("等次") is None
+    assert qian.grades["等次"].reason == "只按民主评议确定积分，缺少2019年民主评议结果，不确定等次"
+    # his result entered: graded again, and the warning gone
+    text = EVALUATIONS + "  - member: M004\n    votes:\n      群众: {优秀: 10}\n      党员: {优秀: 9}\n" \
+                         "      支委: {优秀: 3}\n"
+    root = make_branch(tmp_path / "c", {EVAL: text})
+    ledger, diags = check_branch(root)
+    assert "M004" not in " ".join(d.message for d in diags if d.code == "W410")
+    assert engine.year_result(ledger, 2019).member("M004").grade("等次") == "优秀"

@@ -34,7 +34,7 @@ from .scoring import Calculator, build_table, round_value
 __all__ = [
     "scheme_for", "check_rules", "score", "rank", "year_result", "explain", "as_period", "horizon_on",
     "Scheme", "ScoreTable", "Row", "Ranked", "Grade", "MemberResult", "YearResult", "Step",
-    "Excluded", "Effect", "fmt", "round_value",
+    "Excluded", "Effect", "fmt", "round_value", "ranked",
 ]
 
 

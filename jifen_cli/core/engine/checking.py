@@ -8,7 +8,7 @@ import difflib
 from datetime import date, timedelta
 
 from ..diagnostics import WARNING, Diagnostic, diag
-from ..loader import EVENT_FILE, unusable_entries
+from ..loader import EVENT_FILE, unusable_entries, unusable_evaluations
 from ..model import Ledger, Loc
 from ..rules import compile_rules
 from ..rules.model import EVALUATION, Scheme
@@ -75,6 +75,43 @@ def check_rules(ledger: Ledger) -> list[Diagnostic]:
             out.extend(_check_evaluation(scheme, ev))
     out.extend(_check_rate_rules(ledger, scheme_on))
     out.extend(_check_rules_changes(ledger, schemes, scheme_on))
+    out.extend(_check_missing_evaluations(ledger, scheme_on))
+    return out
+
+
+def _check_missing_evaluations(ledger: Ledger, scheme_on) -> list[Diagnostic]:
+    """W410 for every member the year's democratic evaluation applies to who has no
+    evaluation record, once the recorder has begun entering that year's results (a year
+    with at least one record): a forgotten line would silently count 0 (RULES.md §8), and
+    a member graded from the evaluation alone would get no grade."""
+    out = []
+    records: dict[int, set[str]] = {}
+    for ev in list(ledger.evaluations) + unusable_evaluations(ledger):
+        if ev.member is not None:
+            records.setdefault(ev.year, set()).add(ev.member)
+    for year, evaluated in sorted(records.items()):
+        scheme = scheme_on(date(year, 12, 31))
+        if scheme is None:
+            continue
+        start, end = date(year, 1, 1), date(year, 12, 31)
+        file = f"evaluations/{year}.yaml"
+        for m in ledger.members:
+            if m.id in evaluated or m.name in evaluated or (m.joined and m.joined > end) \
+                    or (m.left and m.left < start):
+                continue
+            exempt = m.exempt is not None and m.exempt.approved <= end
+            cls = scheme.classes.get(m.category)
+            if exempt and not (scheme.exempt.method == "evaluation" and m.exempt.evaluation_only
+                               and scheme.exempt.section):
+                continue  # left out of the year altogether
+            alone = exempt or bool(cls and cls.evaluation_only)
+            if not alone and not any(sec.kind == EVALUATION for sec in scheme.sections_for(m.category)):
+                continue
+            what = "该党员只按民主评议确定积分，缺少评议结果时不确定等次" if alone else "年度评议积分按 0 分计算"
+            out.append(diag("W410", f"{year} 年民主评议结果中没有 {m.name}（{m.id}）：{what}",
+                            Loc(file), "results", severity=WARNING,
+                            hint=f"在 {file} 的 results 下补上 {m.name} 的评议结果"
+                                 + ("；年中离开的党员如未参加评议，可忽略本提示" if m.left and m.left <= end else "")))
     return out
 
 
