@@ -1,0 +1,44 @@
+"""A mistyped future date (2029 for 2019): `jifen check` warns (W411) and the reports
+that take “the latest year in the ledger” never jump to a year that has not begun;
+void, rejected and superseded entries do not make a year either."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from ledgerkit import check, entry, make_branch
+
+from jifen_cli.cli.app import _register_all, app
+from jifen_cli.core.loader import load_branch
+
+_register_all()
+
+FUTURE = "events/2029/2029-01.yaml"
+
+
+def future(**fields):
+    return entry(id="2029-01-001", date="2029-01-17", **fields).replace("2019-05", "2029-01")
+
+
+def test_a_future_entry_is_warned_and_not_the_latest_year(tmp_path, monkeypatch):
+    monkeypatch.setenv("JIFEN_TODAY", "2026-12-07")
+    root = make_branch(tmp_path / "b", {FUTURE: future()})
+    ledger, diags = check(root)
+    [w] = [d for d in diags if d.code == "W411"]
+    assert (w.file, w.line, w.col) == (FUTURE, 3, 5) and "2029-01-17 晚于今天（2026-12-07）" in w.message
+    assert ledger.latest_year() == 2029            # the ledger as it is…
+    assert ledger.latest_year(until=2026) == 2019  # …but not a year that has not begun
+    r = CliRunner().invoke(app, ["-C", str(root), "year"], env={"JIFEN_TODAY": "2026-12-07"})
+    assert r.exit_code == 0, r.output
+    assert "2019年度党员积分汇总表" in r.output and "2029" not in r.output
+
+
+def test_a_void_entry_makes_no_year(tmp_path, monkeypatch):
+    monkeypatch.setenv("JIFEN_TODAY", "2026-12-07")
+    text = future() + ("  - id: 2029-01-002\n    date: 2029-01-17\n    member: M023\n    item: absent\n"
+                       "    status: void\n    corrects: 2029-01-001\n")
+    root = make_branch(tmp_path / "b", {FUTURE: text})
+    ledger, diags = load_branch(root)
+    assert ledger.latest_year() == 2019
+    _, diags = check(root)
+    assert not [d for d in diags if d.code == "W411"]  # voided: nothing left to correct
