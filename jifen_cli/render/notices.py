@@ -154,6 +154,7 @@ def build_notice(ledger, period: Period | Week, published_on: date) -> dict:
             extra[member_id] = extra.get(member_id, Decimal(0)) + pts
     for rows in rows_by_member.values():
         rows.sort(key=lambda r: r["key"])
+    earlier = _earlier_corrections(ledger, book, period, names, by_id)
     # a week, or any notice of a scheme scored by month / quarter / half-year, shows the
     # totals of its scoring period (the year-to-date running totals below are for yearly
     # schemes: a year average of months still to come means nothing mid-year)
@@ -214,6 +215,7 @@ def build_notice(ledger, period: Period | Week, published_on: date) -> dict:
         "running_note": span["note"] if span else "",
         "pending": pending,
         "objections": objections,
+        "earlier": earlier,
         "show_empty": s.notice.show_empty_members,
         "hide_sanction_notes": hide,
         "counts": {
@@ -222,6 +224,7 @@ def build_notice(ledger, period: Period | Week, published_on: date) -> dict:
             "entries": counted_rows,
             "pending": len(pending),
             "objections": len(objections),
+            "earlier": len(earlier),
         },
     }
 
@@ -293,6 +296,39 @@ def _span_running(ledger, book, period: Period | Week) -> dict:
             + (f"，{'、'.join(f'“{name}累计”' for _, name in accounts)}为截至{last_day}的累计余额" if accounts else "")
             + f"；排名按“{span}总分”由高到低，总分相同名次相同，“1/3”表示共3人中第1名。{crossing}")
     return {"headers": headers, "values": values, "empty": ["—"] * len(headers), "note": note}
+
+
+def _earlier_corrections(ledger, book, period, names: dict, by_id: dict) -> list[dict]:
+    """Corrections and voidings recorded during ``period`` (their ``recorded`` date) of
+    entries dated before it: a month already published cannot be published again, so
+    the next notice says what changed in it (and why) — a member's running total never
+    moves without an explanation on the board.  Values are the rules' nominal ones."""
+    out = []
+    for e in ledger.entries:
+        if not e.corrects or e.recorded is None or not period.contains(e.recorded):
+            continue
+        original = by_id.get(e.corrects)
+        if original is None or original.date >= period.start:
+            continue  # an entry of this period: shown in the table with its correction
+
+        def what(x):
+            item = book.item(x)
+            pts = book.nominal(x)
+            return (item.name if item else x.item) + (f"：{x.level}" if x.level else "") + \
+                (f" {signed(pts)}分" if pts is not None else "")
+        if original.status == PENDING:  # a declaration decided after its month's notice
+            change = f"申报 {what(original)}，" + ("不予认定" if e.status == REJECTED else f"认定为 {what(e)}")
+        elif e.status == VOID:
+            change = f"原为 {what(original)}，作废（不计分）"
+        else:
+            change = f"原为 {what(original)}，更正为 {what(e)}"
+        item = book.item(e) or book.item(original)
+        hidden = ledger.settings.notice.hide_sanction_notes and item is not None and item.is_sanction
+        out.append(((e.recorded, e.id), {
+            "id": e.id, "original": original.id, "name": names.get(e.member, e.member),
+            "date": cn_date(original.date), "change": change, "note": "" if hidden else e.note,
+            "recorded": cn_month_day(e.recorded)}))
+    return [row for _, row in sorted(out, key=lambda pair: pair[0])]
 
 
 def _chains(ledger) -> dict[str, str]:

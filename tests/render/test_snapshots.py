@@ -21,6 +21,7 @@ EXT = {"text": "txt", "md": "md", "html": "html", "csv": "csv"}
 NOTICES = [  # (period, published on)
     ("2019-01", date(2019, 2, 5)),
     ("2019-04", date(2019, 5, 6)),   # an objection upheld and its correction
+    ("2019-05", date(2019, 6, 5)),   # a declaration confirmed and an objection upheld after April's notice
     ("2019-06", date(2019, 7, 5)),   # honours counted once at the highest level
     ("2019-09", date(2019, 10, 8)),
     ("2019-Q1", date(2019, 4, 8)),
