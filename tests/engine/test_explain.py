@@ -74,3 +74,11 @@ def test_month_explanation_and_unknown_member():
     from jifen_cli.core.diagnostics import JifenError
     with pytest.raises(JifenError):
         engine.explain(test_soe.build(), "nobody", 2019)
+
+
+def test_formula_total_names_its_sections():
+    """A total written as a formula (vanguard: ``base + bonus - deduct``, 种子001 三) is
+    explained with the sections' names and values, not the codes of the rules file."""
+    texts = lines(engine.explain(test_vanguard.build(), "v1", 2019))
+    assert "总分 = 基本指数78 + 正向加分指数20 - 反向扣分指数0 → 98" in texts
+    assert not [t for t in texts if "base" in t or "deduct" in t]

@@ -4,6 +4,7 @@ recorded for ``explain``.  Pure: reads the Ledger and the compiled Scheme only.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from datetime import date
@@ -674,7 +675,8 @@ class Calculator:
                     if s.floor is not None and value < s.floor:
                         value = s.floor
                     res.values[s.code] = value
-                    res.steps.append(Step(R.SECTION, f"{s.name} = {s.formula_text}", value=value, section=s.code))
+                    res.steps.append(Step(R.SECTION, f"{s.name} = {_formula_words(s.formula_text, self.scheme, res.values)}",
+                                          value=value, section=s.code))
                     res.notes.extend(notes)
                 else:
                     left.append(s)
@@ -691,7 +693,7 @@ class Calculator:
             env = {s.code: values.get(s.code, ZERO) for s in self.scheme.sections}
             notes: list[str] = []
             value = fm.evaluate(tdef.formula, env, notes)
-            text = f"总分 = {tdef.formula_text}"
+            text = f"总分 = {_formula_words(tdef.formula_text, self.scheme, env)}"
             for n in notes:
                 steps.append(Step(R.TOTAL, n))
         else:
@@ -853,6 +855,21 @@ def _period_values(calc: Calculator, m: Member, period: Period, sections, steps)
         if scheme.combine == "average" and n:
             overflow_total /= n
     return values, results, overflow_total
+
+
+_CODE_IN_FORMULA = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _formula_words(text: str, scheme: Scheme, values: dict) -> str:
+    """A formula as the explanation shows it: each section code replaced by the section's
+    name and value (``base + bonus - deduct`` → ``基础分70 + 奉献分9 - 扣分4``)."""
+    def word(m):
+        sec = scheme.section(m.group(0))
+        if sec is None:
+            return m.group(0)
+        v = values.get(sec.code)
+        return sec.name + (fmt(v) if v is not None else "")
+    return _CODE_IN_FORMULA.sub(word, text)
 
 
 def _veto_and_grades(source: Item | Absence, what: str, res: UnitResult):
