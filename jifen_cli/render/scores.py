@@ -63,9 +63,10 @@ def render_score_table(table, fmt: str = "text") -> str:
 
     check_format(fmt, ("text", "md", "csv"))
     deductions = deductions_title(table.sections)
-    headers = (["编号", "姓名", "类别"] + [name for _, name, _ in table.sections]
+    classes = bool(table.scheme.classes)  # no 类别 column for a scheme without classes
+    headers = (["编号", "姓名"] + (["类别"] if classes else []) + [name for _, name, _ in table.sections]
                + ([deductions] if deductions else []) + ["总分"])
-    rows = [[r.member, r.name, r.class_name]
+    rows = [[r.member, r.name] + ([r.class_name] if classes else [])
             + [num(r.sections.get(code)) for code, _, _ in table.sections]
             + ([num(r.deductions)] if deductions else []) + [num(r.total)] for r in table.rows]
     out = _table(headers, rows, fmt)

@@ -57,7 +57,9 @@ def build_year(ledger, year: int, grade: bool, result=None, horizon=None, settle
     sections = [(code, name, kind) for code, name, kind in table.sections if kind != "account"]
     scales = list(res.scales) if grade else []
 
-    columns = [Column("序号", "no", True), Column("姓名", "name"), Column("类别", "category")]
+    columns = [Column("序号", "no", True), Column("姓名", "name")]
+    if scheme.classes:  # a scheme without classes has nothing to say in a 类别 column
+        columns.append(Column("类别", "category"))
     columns += [Column(name, f"s:{code}", True) for code, name, _ in sections]
     deductions = deductions_title(sections)
     if deductions:

@@ -66,12 +66,13 @@ def test_a_penalty_section_named_deductions_is_the_only_deductions_column(yimeng
     main = _csv_blocks(render_year(yimeng, 2019, "csv", True))[0]
     header = main[0]
     assert header.count("扣减分") == 1 and "扣分合计" not in header
-    assert header[3:8] == ["基本分", "奉献分", "评议分", "扣减分", "年度总积分"]
+    assert "类别" not in header  # yimeng has no classes: no column of placeholder codes
+    assert header[2:7] == ["基本分", "奉献分", "评议分", "扣减分", "年度总积分"]
     rows = {r[1]: r for r in main[1:]}
-    assert rows["王二"][3:8] == ["95", "0", "0", "0", "95"]
-    assert rows["李三"][3:8] == ["100", "0", "0", "10", "90"]
+    assert rows["王二"][2:7] == ["95", "0", "0", "0", "95"]
+    assert rows["李三"][2:7] == ["100", "0", "0", "10", "90"]
     for r in main[1:]:
-        basic, contribution, evaluation, deduct, total = map(float, r[3:8])
+        basic, contribution, evaluation, deduct, total = map(float, r[2:7])
         assert basic + contribution + evaluation - deduct == total, r
     for fmt in ("text", "md", "html"):
         out = render_year(yimeng, 2019, fmt, True)

@@ -199,7 +199,8 @@ def explain(ledger: Ledger, member_id: str, period, horizon: date | None = None)
         m = result.member(member_id)
         if m is None:
             return _not_scored(ledger, result.table, member_id, period)
-        rank_step = Step(R.RANK, f"支部排名第{m.rank}名/共{len(result.table.rows)}人；类别内第{m.class_rank}名")
+        rank_step = Step(R.RANK, f"支部排名第{m.rank}名/共{len(result.table.rows)}人"
+                                 + (f"；类别内第{m.class_rank}名" if result.scheme.classes else ""))
         return list(m.row.steps) + [rank_step] + list(m.steps)
     table = score(ledger, period, horizon)
     row = table.row(member_id)

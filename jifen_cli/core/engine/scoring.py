@@ -786,7 +786,7 @@ def member_row(calc: Calculator, m: Member, period: Period, exempt_mode: str | N
     steps.append(Step(R.TOTAL, f"{period.label}总分（按规则取整）", value=total))
     rounded = {s.code: round_value(values.get(s.code, ZERO), scheme) for s in sections if s.kind != ACCOUNT}
     rounded.update({k: round_value(v, scheme) for k, v in accounts.items()})
-    return Row(member=m.id, name=m.name, category=m.category, class_name=cls.name if cls else m.category,
+    return Row(member=m.id, name=m.name, category=m.category, class_name=_class_name(scheme, cls, m),
                status=m.status, sections=rounded, deductions=round_value(_deductions(sections, values), scheme),
                total=total, raw_total=raw, accounts={k: round_value(v, scheme) for k, v in accounts.items()},
                vetoed=vetoed, notes=notes, steps=steps, effects=effects)
@@ -953,6 +953,14 @@ def _deductions(sections, values) -> Decimal:
     return out
 
 
+def _class_name(scheme: Scheme, cls, m: Member) -> str:
+    """The member's class as the scheme names it; "" for a scheme without classes (its
+    members' ``category`` is a placeholder, never shown)."""
+    if cls is not None:
+        return cls.name
+    return m.category if scheme.classes else ""
+
+
 def _evaluation_only_row(calc: Calculator, m: Member, period: Period, section_code: str, why: str) -> Row:
     scheme = calc.scheme
     s = scheme.section(section_code)
@@ -968,6 +976,6 @@ def _evaluation_only_row(calc: Calculator, m: Member, period: Period, section_co
     raw = value / s.full * full_total if s.full else ZERO
     steps.append(Step(R.TOTAL, f"总分 = {s.name}{fmt(value)} ÷ {fmt(s.full)} × {fmt(full_total)}", value=raw))
     total = round_value(raw, scheme)
-    return Row(member=m.id, name=m.name, category=m.category, class_name=cls.name if cls else m.category,
+    return Row(member=m.id, name=m.name, category=m.category, class_name=_class_name(scheme, cls, m),
                status=m.status, sections={s.code: round_value(value, scheme)}, deductions=ZERO, total=total,
                raw_total=raw, evaluation_only=True, steps=steps)
