@@ -248,7 +248,7 @@ def _fill(res: BranchResult, result) -> None:
         remark.extend(row.notes)
         remark.extend(m.outcomes)
         res.lines.append(MemberLine(
-            member=row.member, name=row.name, category=row.class_name or row.category,
+            member=row.member, name=row.name, category=row.class_name,  # "" for a scheme without classes
             sections={name: row.sections.get(code) for code, name in sections},
             total=row.total, rank=m.rank,
             grades={scale: (m.grades[scale].band or "") if scale in m.grades else ""
