@@ -175,9 +175,9 @@ def build_notice(ledger, period: Period | Week, published_on: date) -> dict:
         if m.exempt is not None:
             remark.append("不纳入积分管理")
         if m.joined and period.start <= m.joined <= period.end:
-            remark.append(f"{cn_month_day(m.joined)}转入")
+            remark.append(f"{cn_month_day(m.joined)}加入")
         if m.left and period.start <= m.left <= period.end:
-            remark.append(f"{cn_month_day(m.left)}转出")
+            remark.append(f"{cn_month_day(m.left)}离开")
         members.append({
             **{k: v for k, v in member_public(m, classes).items() if k in ("name", "category", "status")},
             "rows": rows,

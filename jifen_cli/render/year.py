@@ -65,6 +65,10 @@ def build_year(ledger, year: int, grade: bool, result=None, horizon=None, settle
     if deductions:
         columns.append(Column(deductions, "deductions", True))
     columns += [Column("年度总积分", "total", True), Column("排名", "rank", True)]
+    # accounts (a B score: 种子001 “累计b分”) are balances carried over the years, not part
+    # of the year's total: shown after it
+    accounts = [(code, name) for code, name, kind in table.sections if kind == "account"]
+    columns += [Column(f"{name}（累计）", f"a:{code}", True) for code, name in accounts]
     columns += [Column(sc, f"g:{sc}") for sc in scales]
     columns.append(Column("说明", "remark"))
 
@@ -84,6 +88,8 @@ def build_year(ledger, year: int, grade: bool, result=None, horizon=None, settle
         }
         for code, _, _ in sections:
             cells[f"s:{code}"] = r.sections.get(code)
+        for code, _ in accounts:
+            cells[f"a:{code}"] = r.accounts.get(code)
         remark = []
         forced: dict[str, list[str]] = {}  # "reason → band" of several scales, said once
         for sc in scales:
@@ -107,6 +113,7 @@ def build_year(ledger, year: int, grade: bool, result=None, horizon=None, settle
         for note in r.notes:
             if note not in remark:
                 remark.append(note)
+        remark.extend(_membership_notes(member, year))
         cells["remark"] = "；".join(remark)
         rows.append(cells)
     excluded = [{"name": (ledger.member(x.member).name if ledger.member(x.member) else x.name),
@@ -191,6 +198,19 @@ STATS_COLUMNS = [Column("档次", "band"), Column("分数范围", "range"), Colu
 
 
 # --------------------------------------------------------------------------- rendering
+def _membership_notes(member, year: int) -> list[str]:
+    """“7月15日加入”, “6月30日离开” for a member who joined or left during the year: the
+    year table says why his year is shorter (RULES.md §10: no pro-rating)."""
+    if member is None:
+        return []
+    out = []
+    if member.joined and member.joined.year == year and (member.joined.month, member.joined.day) != (1, 1):
+        out.append(f"{member.joined.month}月{member.joined.day}日加入")
+    if member.left and member.left.year == year and (member.left.month, member.left.day) != (12, 31):
+        out.append(f"{member.left.month}月{member.left.day}日离开")
+    return out
+
+
 def render_year(ledger, year: int, fmt: str, grade: bool, horizon=None, settled=None) -> str | bytes:
     """The year tables of ``year`` as text / md / html / csv (str) or xlsx (bytes).
     ``horizon`` / ``settled``: see :func:`build_year`."""

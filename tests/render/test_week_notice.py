@@ -92,7 +92,7 @@ def by_name(n):
 
 
 # --------------------------------------------------------------------------- hand-computed
-HEADERS = ["本月A分扣分", "本月A分奖分", "B分累计", "本月总分", "本月排名"]
+HEADERS = ["本月A分基础分", "本月A分奖分", "B分累计", "本月总分", "本月排名"]
 
 
 def test_cross_month_week_lists_seven_days_and_totals_the_sundays_month(ledger):
@@ -171,7 +171,7 @@ def test_month_and_quarter_notices_of_a_monthly_scheme_show_that_period(ledger):
 
     n = build_notice(ledger, Period.parse("2019-02"), date(2019, 3, 5))
     assert n["running_group"] == "" and "“本月”各栏为2019年2月1日至本期末" in n["running_note"]
-    assert n["running_headers"] == ["本月A分扣分", "本月A分奖分", "B分累计", "本月总分", "本月排名"]
+    assert n["running_headers"] == ["本月A分基础分", "本月A分奖分", "B分累计", "本月总分", "本月排名"]
     # February: 张三 100 + 2 overtime (A capped at 100), B 13 (January) + 2 = 15;
     # 李四 100 − 10 absent = 90, B 30 (December) + 10 = 40; 王五 100 − 2 late = 98
     assert {m["name"]: m["running"] for m in n["members"]} == {
@@ -183,7 +183,7 @@ def test_month_and_quarter_notices_of_a_monthly_scheme_show_that_period(ledger):
     # 李四 (100 + 90 + 100) / 3 = 96.67, 王五 A扣分 (95 + 98 + 100) / 3 = 97.67,
     # total (97 + 98 + 100) / 3 = 98.33
     q = build_notice(ledger, Period.parse("2019-Q1"), date(2019, 4, 2))
-    assert q["running_headers"] == ["本季度A分扣分", "本季度A分奖分", "B分累计", "本季度总分", "本季度排名"]
+    assert q["running_headers"] == ["本季度A分基础分", "本季度A分奖分", "B分累计", "本季度总分", "本季度排名"]
     assert {m["name"]: m["running"] for m in q["members"]} == {
         "张三": ["99.33", "5.67", "15", "100", "1/3"],
         "李四": ["96.67", "0", "40", "96.67", "3/3"],
@@ -258,7 +258,7 @@ def test_subprocess_week(branch):
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith("# 某公司第一党支部2019年第5周（1月28日—2月3日）党员积分公示")
     assert "| 1 | 张三 | 2019-01-003 | 1月29日 | 迟到早退 | -2 |" in r.stdout
-    assert "| 本月A分扣分 | 本月A分奖分 | B分累计 | 本月总分 | 本月排名 |" in r.stdout
+    assert "| 本月A分基础分 | 本月A分奖分 | B分累计 | 本月总分 | 本月排名 |" in r.stdout
     assert "| 0 | 90 | 0 | 40 | 90 | 3/3 |" in r.stdout  # 李四: 本期 0, Feb A 90, B 40, 3rd
     r = subprocess.run([sys.executable, "-m", "jifen_cli", "-C", str(branch), "week", "2019-W5x"],
                        check=False, capture_output=True, text=True, env=env, cwd=branch.parent)
@@ -278,3 +278,18 @@ def test_as_of_a_commit(tmp_path):
     then = invoke("-C", root, "week", "2019-W05", "--date", "2019-02-04", "--as-of", "HEAD")
     assert now.exit_code == 0 and then.exit_code == 0, now.output + then.output
     assert "2019-02-004" in now.output and "2019-02-004" not in then.output
+
+
+def test_year_table_shows_the_b_balance(ledger):
+    """种子001：“累计b分排名” — the year table of the A/B scheme shows each member's B balance
+    (an account, carried over the years, not part of the year's A total) after the total:
+    张三 13 (January overflow) + 2 (February) = 15, 李四 30 (December 2018) + 10 = 40, 王五 0."""
+    from jifen_cli.render.year import render_year
+
+    rows = [line.split(",") for line in render_year(ledger, 2019, "csv", False).lstrip("\ufeff").splitlines()]
+    header = rows[0]
+    assert "B分（累计）" in header and header.index("B分（累计）") > header.index("年度总积分")
+    assert "类别" not in header  # abscore has no classes
+    b = header.index("B分（累计）")
+    assert {r[1]: r[b] for r in rows[1:] if len(r) > b and r[1] in ("张三", "李四", "王五")} == \
+        {"张三": "15", "李四": "40", "王五": "0"}
