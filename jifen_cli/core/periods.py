@@ -65,6 +65,26 @@ _HALF_NAMES = ("上", "下")
 _PATTERN = re.compile(
     r"^\s*(?P<year>\d{4})(?:\s*-\s*(?:(?P<half>[Hh][12])|(?P<quarter>[Qq][1-4])|(?P<month>\d{1,2})))?\s*$"
 )
+_CN_DIGITS = {"一": "1", "二": "2", "三": "3", "四": "4"}
+_CN_FORMS = [  # Chinese ways of writing a period → the canonical text
+    (re.compile(r"^(\d{4})年?第?([1-4一二三四])季(?:度)?$"),
+     lambda m: f"{m[1]}-Q{_CN_DIGITS.get(m[2], m[2])}"),
+    (re.compile(r"^(\d{4})年?([上下])半年$"), lambda m: f"{m[1]}-H{1 if m[2] == '上' else 2}"),
+    (re.compile(r"^(\d{4})年(\d{1,2})月?$"), lambda m: f"{m[1]}-{m[2]}"),
+    (re.compile(r"^(\d{4})年度?$"), lambda m: m[1]),
+    (re.compile(r"^(\d{4})([HhQq][1-4])$"), lambda m: f"{m[1]}-{m[2]}"),
+]
+
+
+def _plain_period(text: str) -> str:
+    """Full-width digits and letters made ASCII, and the Chinese forms rewritten."""
+    text = text.strip().translate({c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}).replace("－", "-")
+    compact = text.replace(" ", "")
+    for pattern, canonical in _CN_FORMS:
+        m = pattern.match(compact)
+        if m:
+            return canonical(m)
+    return text
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -84,8 +104,10 @@ class Period:
     # ---- construction ------------------------------------------------------
     @classmethod
     def parse(cls, text) -> "Period":
-        """``2019`` 年, ``2019-H1`` 半年, ``2019-Q1`` 季度, ``2019-01`` 月."""
-        m = _PATTERN.match(str(text))
+        """``2019`` 年, ``2019-H1`` 半年, ``2019-Q1`` 季度, ``2019-01`` 月; also written
+        ``2019Q1`` / ``2019H1``, full-width, or in Chinese: ``2019年``, ``2019年3月``,
+        ``2019年第一季度`` / ``2019年1季度``, ``2019年上半年`` / ``下半年``."""
+        m = _PATTERN.match(_plain_period(str(text)))
         if not m:
             if _WEEK_PATTERN.match(str(text)):
                 raise ValueError(f"“{str(text).strip()}”是周：周只用于每周公示（jifen week），"

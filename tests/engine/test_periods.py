@@ -38,3 +38,27 @@ def test_months_contains_of_month_subperiods():
     assert Period.containing(date(2019, 8, 1), "half").code == "2019-H2"
     with pytest.raises(ValueError):
         Period.parse("2019-01").subperiods("year")
+
+
+def test_period_written_the_way_people_write_it():
+    """A recorder types 2019Q3, 2019年3月, 2019年第三季度 or full-width digits as often as
+    2019-Q3: all read the same; nothing else is guessed (20193 is not a quarter)."""
+    from jifen_cli.core.periods import Period
+
+    same = {
+        "2019-Q3": ["2019Q3", "2019q3", "2019年第三季度", "2019年3季度", "2019三季度", "２０１９Ｑ３"],
+        "2019-H1": ["2019H1", "2019年上半年", "2019上半年"],
+        "2019-H2": ["2019年下半年"],
+        "2019-03": ["2019年3月", "2019年03月", "２０１９－０３"],
+        "2019": ["2019年", "2019年度"],
+    }
+    for code, texts in same.items():
+        for text in texts:
+            assert Period.parse(text).code == code, text
+    for bad in ("20193", "2019年13月", "2019年第五季度", "2019年中"):
+        try:
+            Period.parse(bad)
+        except ValueError as exc:
+            assert "应写成" in str(exc) or "月份应在" in str(exc), bad
+        else:
+            raise AssertionError(f"{bad} was accepted")
