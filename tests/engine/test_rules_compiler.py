@@ -83,6 +83,10 @@ def test_weights_missing_section():
     ("[{name: 优秀, min: 90}, {name: 合格, min: 60, below: 85}, {name: 不合格, below: 60}]", "空档"),
     ("[{name: 优秀, min: 90}, {name: 合格, min: 60, max: 90}, {name: 不合格, below: 60}]", "重叠"),
     ("[{name: 优秀, min: 90}, {name: 合格, min: 60, max: 88}, {name: 不合格, below: 60}]", "空档"),
+    # above (exclusive): the band below must end at max: 70 exactly
+    ("[{name: 二星, above: 70}, {name: 一星, min: 60, max: 69}, {name: 未评星, below: 60}]", "空档"),
+    ("[{name: 二星, above: 70}, {name: 一星, min: 60, below: 71}, {name: 未评星, below: 60}]", "重叠"),
+    ("[{name: 二星, above: 70}, {name: 一星, min: 60, below: 70}, {name: 未评星, below: 60}]", "空档"),
 ])
 def test_gapped_or_overlapping_bands(bands, message):
     text = BASE.split("grades:")[0] + f"grades:\n  - scale: 等次\n    bands: {bands}\n"
@@ -150,3 +154,18 @@ def test_formula_parser():
     for bad in ("a +", "a b", "__import__('os')", "a ** 2", ""):
         with pytest.raises(fm.FormulaError):
             fm.parse(bad)
+
+
+def test_above_is_an_exclusive_lower_bound():
+    """RULES.md §11, 种子001 复兴镇 “60—70 分一星，70 分以上—80 分二星”: above: 70 does not
+    take 70 (一星), takes 70.01 (二星); contiguous with max: 70 below it at any precision."""
+    text = BASE.split("grades:")[0] + ("grades:\n  - scale: 星级\n    bands: [{name: 二星, above: 70, max: 80}, "
+                                        "{name: 一星, min: 60, max: 70}, {name: 未评星, below: 60}]\n")
+    scheme, diags = compile_text(text)
+    assert diags == []
+    star, one = scheme.scales[0].bands[0], scheme.scales[0].bands[1]
+    assert not star.contains(D(70)) and star.contains(D("70.01")) and star.contains(D(80))
+    assert one.contains(D(70)) and one.contains(D(60))
+    assert star.range_text() == "高于70分至80分"
+    _, diags = compile_text(text.replace("{name: 二星, above: 70, max: 80}", "{name: 二星, min: 70, above: 70}"))
+    assert any(d.code == "E510" and "min 和 above" in d.message for d in diags)

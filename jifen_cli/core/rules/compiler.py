@@ -36,7 +36,7 @@ TOTAL_KEYS = ("method", "weights", "formula", "full", "cap", "floor", "overflow"
 CLASS_KEYS = ("name", "sections", "total", "evaluation_only", "note")
 STATUS_KEYS = ("graded", "scales", "reason")
 SCALE_KEYS = ("scale", "bands", "of")
-BAND_KEYS = ("name", "min", "max", "below", "require", "else", "quota", "forced")
+BAND_KEYS = ("name", "min", "above", "max", "below", "require", "else", "quota", "forced")
 QUOTA_KEYS = ("share", "mode", "of", "round", "tiebreak")
 COND_KEYS = ("grade", "band", "status", "class", "score_below", "score_at_least", "score_at_most", "section",
              "min", "max", "item", "count", "level", "rank_top", "rank_bottom", "round", "last",
@@ -978,11 +978,15 @@ def _band(ctx, raw, path, scheme) -> Band | None:
     band.min = ctx.dec(data.get("min"), path + ("min",), "min")
     band.max = ctx.dec(data.get("max"), path + ("max",), "max")
     band.below = ctx.dec(data.get("below"), path + ("below",), "below")
+    band.above = ctx.dec(data.get("above"), path + ("above",), "above")
     if band.max is not None and band.below is not None:
         ctx.err("E510", "max 和 below 只能写一个", path)
+    if band.min is not None and band.above is not None:
+        ctx.err("E510", "min 和 above 只能写一个（min 含该分数，above 不含）", path)
     band.forced = ctx.flag(data.get("forced"), path + ("forced",), "forced")
-    if band.forced and (band.min is not None or band.max is not None or band.below is not None):
-        ctx.err("E510", "forced: true 的档次不按分数评定，不能写 min / max / below", path)
+    if band.forced and (band.min is not None or band.max is not None or band.below is not None
+                        or band.above is not None):
+        ctx.err("E510", "forced: true 的档次不按分数评定，不能写 min / above / max / below", path)
     band.require = [_condition(ctx, c, path + ("require", k), scheme)
                     for k, c in enumerate(ctx.listing(data.get("require"), path + ("require",), "require"))]
     band.otherwise = ctx.text(data.get("else"), path + ("else",), "else") or None
@@ -1018,32 +1022,30 @@ def _check_bands(ctx, scale: Scale, path, unit: Decimal):
             ctx.err("E503", f"else 引用了不存在的档次“{b.otherwise}”", bpath + ("else",))
         if b.otherwise is not None and b.otherwise == b.name:
             ctx.err("E510", "else 不能是本档自己", bpath + ("else",))
-        upper = b.max if b.max is not None else b.below
         if b.forced:
             continue
-        if b.min is not None and upper is not None and (upper < b.min or (b.below is not None and b.below <= b.min)):
+        # compared at the rounding precision: the lowest and highest score the band takes
+        low, high = b.lowest(unit), b.highest(unit)
+        if low is not None and high is not None and high < low:
             ctx.err("E509", f"档次“{b.name}”的下限不低于上限", bpath)
         scored = [x for x in scale.bands[:i] if not x.forced]
         if not scored:
             continue
         prev = scored[-1]
-        if prev.min is None:
+        prev_low = prev.lowest(unit)
+        if prev_low is None:
             ctx.err("E509", f"档次“{prev.name}”没有下限，其后的档次“{b.name}”永远用不到", bpath)
             continue
-        if upper is None:
-            ctx.err("E509", f"档次“{b.name}”没有上限，与上一档“{prev.name}”重叠（请写 below: {prev.min}）", bpath)
+        since = f"{prev.min}分起" if prev.min is not None else f"高于{prev.above}分"
+        expect = f"max: {prev.above}" if prev.above is not None else \
+            f"max: {prev.min - unit} 或 below: {prev.min}"
+        if high is None:
+            ctx.err("E509", f"档次“{b.name}”没有上限，与上一档“{prev.name}”重叠（请写 {expect}）", bpath)
             continue
-        if b.below is not None:
-            gap, overlap = b.below < prev.min, b.below > prev.min
-            expect = f"below: {prev.min}"
-        else:
-            gap, overlap = b.max + unit < prev.min, b.max >= prev.min
-            expect = f"max: {prev.min - unit} 或 below: {prev.min}"
-        if overlap:
-            ctx.err("E509", f"档次“{b.name}”与上一档“{prev.name}”（{prev.min}分起）重叠", bpath,
-                    hint=f"应写 {expect}")
-        elif gap:
-            ctx.err("E509", f"档次“{b.name}”与上一档“{prev.name}”（{prev.min}分起）之间有空档", bpath,
+        if high >= prev_low:
+            ctx.err("E509", f"档次“{b.name}”与上一档“{prev.name}”（{since}）重叠", bpath, hint=f"应写 {expect}")
+        elif high + unit < prev_low:
+            ctx.err("E509", f"档次“{b.name}”与上一档“{prev.name}”（{since}）之间有空档", bpath,
                     hint=f"应写 {expect}")
     _check_else_cycles(ctx, scale, path)
 

@@ -180,11 +180,14 @@ class Band:
     otherwise: str | None = None
     quota: Quota | None = None
     forced: bool = False  # reached only by a forced grade or another band's else
+    above: Decimal | None = None  # exclusive lower bound (“70分以上”, not counting 70)
 
     def contains(self, score: Decimal) -> bool:
         if self.forced:
             return False
         if self.min is not None and score < self.min:
+            return False
+        if self.above is not None and score <= self.above:
             return False
         if self.max is not None and score > self.max:
             return False
@@ -192,7 +195,24 @@ class Band:
             return False
         return True
 
+    def lowest(self, unit: Decimal) -> Decimal | None:
+        """The lowest score in the band at the rounding precision ``unit`` (None: no floor)."""
+        if self.min is not None:
+            return self.min
+        return self.above + unit if self.above is not None else None
+
+    def highest(self, unit: Decimal) -> Decimal | None:
+        """The highest score in the band at the rounding precision ``unit`` (None: no ceiling)."""
+        if self.max is not None:
+            return self.max
+        return self.below - unit if self.below is not None else None
+
     def range_text(self) -> str:
+        if self.above is not None:
+            lo = f"高于{self.above}分"
+            if self.max is not None:
+                return f"{lo}至{self.max}分"
+            return f"{lo}、不足{self.below}分" if self.below is not None else lo
         lo = f"{self.min}" if self.min is not None else ""
         if self.max is not None:
             return f"{lo}—{self.max}分" if lo else f"{self.max}分及以下"
