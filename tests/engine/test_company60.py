@@ -218,14 +218,15 @@ def test_bands(result):
 
 
 def test_rank_outcomes(result):
-    # ranks: P1 100, P6 98.5, P8 98, P2 85, P9 75, P4 72, P7 68, P10 64, P3 0, P5 0 (10 scored)
-    # 四(二) 排名靠前 (前 25%, 支部自定): 10 × 25% = 2.5 → 2 → ranks 1, 2 = P1, P6.  “对积分排名靠前的
-    # 党员”: P6 is an activist (积极分子, not a 党员) → only P1 gets it; P6 has its own 四(一) outcome
+    # scores: P1 100, P6 98.5, P8 98, P2 85, P9 75, P4 72, P7 68, P10 64, P3 0, P5 0 (10 scored).
+    # 四(二) “对积分排名靠前的党员” (前 25%, 支部自定): ranked among 党员 only (rank_among: 正式, 预备;
+    # P6 and P7 are activists, not 党员): P1 100, P8 98, P2 85, P9 75, P4 72, P10 64, P3 0, P5 0 →
+    # 8 × 25% = 2 → P1 and P8.  P6 has its own 四(一) outcome
     assert "优先作为评先评优的推荐对象" in _outcomes(result, "P1")
+    assert "优先作为评先评优的推荐对象" in _outcomes(result, "P8")
     assert "评先评优" not in _outcomes(result, "P6")
     assert "优先考虑列为发展对象" in _outcomes(result, "P6")
-    assert result.member("P8").outcomes == []
-    # 四(三) 排名靠后 (后 25%): 2 → P3 and P5 (both 0)
+    # 四(三) 排名靠后 (后 25% of the 8 党员 = 2): P3 and P5 (both 0)
     assert "诫勉谈话" in _outcomes(result, "P3") and "诫勉谈话" in _outcomes(result, "P5")
     assert result.member("P2").outcomes == [] and result.member("P9").outcomes == []
 

@@ -78,6 +78,7 @@ class Grader:
         self.state.ranks = competition_ranks(table.rows)
         self.state.bottom = bottom_ranks(table.rows)
         self._evaluated: set[str] | None = None  # members with an evaluation record this year
+        self._among: dict[tuple, tuple] = {}  # (year, statuses) → ranks among those members
         self._entries = {}
         for e in ledger.effective_entries(date(year, 1, 1), date(year, 12, 31)):
             self._entries.setdefault(e.member, []).append(e)
@@ -148,13 +149,30 @@ class Grader:
                     return False
             if c.level_items and not self._has_level(entries, c):
                 return False
-        if c.rank_top is not None and st.ranks[mid] > share_count(st.n, c.rank_top, c.rank_round):
+        if c.rank_top is None and c.rank_bottom is None and not c.last:
+            return True
+        ranks, bottom, n = st.ranks, st.bottom, st.n
+        if c.rank_among is not None:  # ranked among members of these statuses only
+            if member.status not in c.rank_among:
+                return False
+            ranks, bottom, n = self._ranks_among(st, c.rank_among)
+        if c.rank_top is not None and ranks[mid] > share_count(n, c.rank_top, c.rank_round):
             return False
-        if c.rank_bottom is not None and st.bottom[mid] > share_count(st.n, c.rank_bottom, c.rank_round):
+        if c.rank_bottom is not None and bottom[mid] > share_count(n, c.rank_bottom, c.rank_round):
             return False
-        if c.last and not (st.n >= 2 and st.bottom[mid] == 1):
+        if c.last and not (n >= 2 and bottom[mid] == 1):
             return False
         return True
+
+    def _ranks_among(self, st: YearState, statuses: tuple[str, ...]):
+        """(ranks, bottom ranks, count) of the year's members whose status is one of
+        ``statuses`` (condition ``rank_among``: “积分排名靠前的党员” leaves activists out)."""
+        key = (st.year, statuses)
+        if key not in self._among:
+            members = {m.id: m for m in self.ledger.members}
+            rows = [r for mid, r in st.rows.items() if mid in members and members[mid].status in statuses]
+            self._among[key] = (competition_ranks(rows), bottom_ranks(rows), len(rows))
+        return self._among[key]
 
     def _year_entries(self, mid: str, year: int):
         if year == self.year:

@@ -39,7 +39,7 @@ SCALE_KEYS = ("scale", "bands", "of")
 BAND_KEYS = ("name", "min", "above", "max", "below", "require", "else", "quota", "forced")
 QUOTA_KEYS = ("share", "mode", "of", "round", "tiebreak")
 COND_KEYS = ("grade", "band", "status", "class", "score_below", "score_at_least", "score_at_most", "section",
-             "min", "max", "item", "count", "level", "rank_top", "rank_bottom", "round", "last",
+             "min", "max", "item", "count", "level", "rank_top", "rank_bottom", "round", "rank_among", "last",
              "years", "times")
 RULE_KEYS = ("name", "when", "grade", "outcome", "stop")
 ABSENCE_KEYS = ("code", "name", "kind", "items", "measure", "min", "min_by_class", "min_by_post", "section",
@@ -921,13 +921,23 @@ def _condition(ctx, raw, path, scheme) -> Condition:
     if c.rank_round not in ("floor", "ceil", "half_up"):
         ctx.err("E510", "round 应为 floor、ceil 或 half_up", path + ("round",))
         c.rank_round = "floor"
-    if c.rank_top is not None:
-        words.append(f"排名在前{_pct(c.rank_top)}")
-    if c.rank_bottom is not None:
-        words.append(f"排名在后{_pct(c.rank_bottom)}")
     c.last = ctx.flag(data.get("last"), path + ("last",), "last")
+    among = ""
+    if data.get("rank_among") is not None:
+        c.rank_among = ctx.names(data.get("rank_among"), path + ("rank_among",), "rank_among")
+        for name in c.rank_among:
+            if name not in STATUSES:
+                ctx.err("E510", f"rank_among 中的党员身份“{name}”不存在（应为 正式 / 预备 / 积极分子）",
+                        path + ("rank_among",))
+        if c.rank_top is None and c.rank_bottom is None and not c.last:
+            ctx.err("E510", "rank_among 只与 rank_top、rank_bottom 或 last 一起使用", path + ("rank_among",))
+        among = f"在{'、'.join(c.rank_among)}中"
+    if c.rank_top is not None:
+        words.append(f"{among}排名在前{_pct(c.rank_top)}")
+    if c.rank_bottom is not None:
+        words.append(f"{among}排名在后{_pct(c.rank_bottom)}")
     if c.last:
-        words.append("排名末位")
+        words.append(f"{among}排名末位")
     c.years = ctx.integer(data.get("years", 1), path + ("years",), "years", 1) or 1
     c.times = ctx.integer(data.get("times", 1), path + ("times",), "times", 1) or 1
     text = "且".join(words) or "无条件"

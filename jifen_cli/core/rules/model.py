@@ -155,6 +155,7 @@ class Condition:
     rank_top: Decimal | None = None
     rank_bottom: Decimal | None = None
     rank_round: str = "floor"
+    rank_among: tuple[str, ...] | None = None  # statuses ranked (rank_top/rank_bottom/last); None: everyone
     last: bool = False
     years: int = 1
     times: int = 1
