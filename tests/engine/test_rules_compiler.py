@@ -169,3 +169,15 @@ def test_above_is_an_exclusive_lower_bound():
     assert star.range_text() == "高于70分至80分"
     _, diags = compile_text(text.replace("{name: 二星, above: 70, max: 80}", "{name: 二星, min: 70, above: 70}"))
     assert any(d.code == "E510" and "min 和 above" in d.message for d in diags)
+
+
+def test_rank_among_is_checked():
+    rules = ("rules:\n  - name: 靠前\n    when: {rank_top: 25%, rank_among: [正式, 党员]}\n    outcome: 表扬\n"
+             "  - name: 无排名\n    when: {rank_among: [正式]}\n    outcome: 表扬\n")
+    scheme, diags = compile_text(BASE + rules)
+    bad = [d for d in diags if d.code == "E510"]
+    assert [d.path for d in bad] == [("rules", 0, "when", "rank_among"), ("rules", 1, "when", "rank_among")]
+    assert "“党员”不存在" in bad[0].message and "只与 rank_top" in bad[1].message
+    scheme, diags = compile_text(BASE + rules.replace("正式, 党员", "正式, 预备").split("  - name: 无排名")[0])
+    assert diags == [] and scheme.rules[0].when.rank_among == ("正式", "预备")
+    assert "在正式、预备中排名在前25%" in scheme.rules[0].when.text
