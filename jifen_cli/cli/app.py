@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -39,6 +40,20 @@ HELP = """jifen —— 党员积分管理工具（积分记录、月度公示、
   jifen year --grade          最近一年的年度积分、排名与等次
 """
 
+def _zh_usage_args(args: str) -> str:
+    """The argument part of a usage line in Chinese: ``[OPTIONS] {党员} [期间]`` →
+    ``[选项] 党员 [期间]`` (a bare name is required, a bracketed one optional)."""
+    args = args.replace("[OPTIONS]", "[选项]").replace("COMMAND [ARGS]...", "命令 [参数]...")
+    return re.sub(r"\{([^{}\s]+)\}", r"\1", args)
+
+
+def _display_width(text: str) -> int:
+    """Terminal columns of ``text``: East Asian wide and full-width characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
 def _chinese_help() -> None:
     """Help screens in Chinese: click's own words (Usage, Options, Show this message...)
     are translated by a formatter installed on click's Context class."""
@@ -51,24 +66,52 @@ def _chinese_help() -> None:
     words = [("Show this message and exit.", "显示本帮助并退出。"), ("[default: ", "[默认："),
              ("[env var: ", "[环境变量："), ("[required]", "[必填]"), ("default: ", "默认："),
              ("env var: ", "环境变量：")]
+    #: the value placeholders of options (typer's type names)
+    metavars = [("<int range>", "<整数>"), ("<float range>", "<数字>"), ("<str>", "<文字>"),
+                ("<path>", "<路径>"), ("<int>", "<整数>"), ("<float>", "<数字>"), ("<file>", "<文件>")]
 
     class ChineseHelpFormatter(HelpFormatter):
         def write_usage(self, prog, args="", prefix=None):
-            super().write_usage(prog, args, "用法：" if prefix is None else prefix)
+            super().write_usage(prog, _zh_usage_args(args), "用法：" if prefix is None else prefix)
 
         def section(self, name):
             return super().section(headings.get(name, name))
 
         def write_heading(self, heading):
-            super().write_heading(headings.get(heading, heading))
+            self.write(f"{'':>{self.current_indent}}{headings.get(heading, heading)}：\n")
 
         def write_dl(self, rows, col_max=30, col_spacing=2):
             out = []
             for first, second in rows:
                 for en, zh in words:
                     second = second.replace(en, zh)
+                second = re.sub(r"; x>=(\S+?)\]", r"；至少 \1]", second)
+                for en, zh in metavars:
+                    first = first.replace(en, zh)
                 out.append((first, second))
-            super().write_dl(out, col_max, col_spacing)
+            self._write_dl_wide(out, col_max, col_spacing)
+
+        def _write_dl_wide(self, rows, col_max, col_spacing):
+            """click's write_dl, measuring a Chinese character as the two columns a
+            terminal gives it (so that the help's second column lines up)."""
+            from typer._click.formatting import wrap_text
+
+            first_col = min(max((_display_width(f) for f, _ in rows), default=0), col_max) + col_spacing
+            for first, second in rows:
+                self.write(f"{'':>{self.current_indent}}{first}")
+                if not second:
+                    self.write("\n")
+                    continue
+                width = _display_width(first)
+                if width <= first_col - col_spacing:
+                    self.write(" " * (first_col - width))
+                else:
+                    self.write("\n" + " " * (first_col + self.current_indent))
+                lines = wrap_text(second, max(self.width - first_col - 2, 10),
+                                  preserve_paragraphs=True).splitlines() or [""]
+                self.write(f"{lines[0]}\n")
+                for line in lines[1:]:
+                    self.write(f"{'':>{first_col + self.current_indent}}{line}\n")
 
     click_core.Context.formatter_class = ChineseHelpFormatter
 
@@ -426,13 +469,64 @@ def _zh_usage(text: str) -> str:
     return text.replace("Usage:", "用法：").replace("Show this message and exit.", "显示本帮助并退出。")
 
 
+def _param_label(param, with_help: bool = True) -> str:
+    """How a message names a command-line parameter: an argument by its Chinese metavar
+    and help (``党员（编号或姓名）``), an option by its switches and help
+    (``--date（发生日期 YYYY-MM-DD）``)."""
+    if getattr(param, "param_type_name", "") == "argument":
+        name = (param.metavar or param.name or "").strip("[]{}. ")
+    else:
+        name = " / ".join(getattr(param, "opts", []) or [param.name or ""])
+    helptext = (getattr(param, "help", None) or "").strip() if with_help else ""
+    if helptext.startswith(name) and len(helptext) > len(name) and "（" not in helptext:
+        helptext = helptext[len(name):].lstrip("，：: ")  # 党员 + 党员编号或姓名 → 党员（编号或姓名）
+    if not helptext or helptext == name:
+        return name
+    return f"{name}（{helptext}）" if "（" not in helptext else f"{name}：{helptext}"
+
+
+#: click's words for a value that does not convert (the value is quoted back)
+_BAD_VALUE = [(r"^'?(.*?)'? is not a valid (?:int|integer)\.?$", "“{}”不是整数"),
+              (r"^'?(.*?)'? is not a valid (?:float|decimal)\.?$", "“{}”不是数字"),
+              (r"^'?(.*?)'? is not a valid boolean\.?$", "“{}”不是“是/否”"),
+              (r"^(.*?) is not in the range x>=(\S+?)\.?$", "“{}”不能小于 {}"),
+              (r"^(.*?) is not in the range x<=(\S+?)\.?$", "“{}”不能大于 {}"),
+              (r"^'?(.*?)'? is not one of (.*?)\.?$", "“{}”不是可选的值（{}）")]
+
+
+def _structured_usage_message(exc) -> str | None:
+    """Missing and invalid parameters, worded from the parameter itself (its Chinese
+    metavar and help) rather than from click's English sentence; None for other errors."""
+    param = getattr(exc, "param", None)
+    kind = type(exc).__name__
+    if param is None:
+        return None
+    if kind == "MissingParameter":
+        label = _param_label(param)
+        noun = "参数" if getattr(param, "param_type_name", "") == "argument" else "选项"
+        return f"缺少{noun}：{label}"
+    if kind == "BadParameter":
+        label = _param_label(param, with_help=False)
+        detail = str(getattr(exc, "message", "") or "").strip()
+        for pattern, zh in _BAD_VALUE:
+            m = re.match(pattern, detail)
+            if m:
+                return f"{label}：" + zh.format(*(inert(g) for g in m.groups()))
+        return f"{label}的取值无效" + (f"：{inert(detail)}" if detail else "")
+    return None
+
+
 def _report_usage(exc) -> None:
     if type(exc).__name__ == "NoArgsIsHelpError":  # plain `jifen`: the help is the message
         typer.echo(_zh_usage(exc.format_message()), err=True)
         return
-    message = "\n".join(inert(line) for line in exc.format_message().splitlines())
-    for en, zh in _CLICK_WORDS:
-        message = message.replace(en, zh)
+    message = _structured_usage_message(exc)
+    if message is None:
+        message = "\n".join(inert(line) for line in exc.format_message().splitlines())
+        for en, zh in _CLICK_WORDS:
+            message = message.replace(en, zh)
+        message = re.sub(r"'([^'\n]*)'", r"“\1”", message).replace(": ", "：").rstrip(".")
+        message = message.replace(". ", "。").replace("?", "？")
     ctx = getattr(exc, "ctx", None)
     if ctx is not None:
         typer.echo(_zh_usage(ctx.get_usage()), err=True)

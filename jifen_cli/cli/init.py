@@ -26,7 +26,8 @@ PRESETS_HELP = """列出内置的积分方案预设（每个对应一份文件�
 def register(app: typer.Typer) -> None:
     @app.command("init", help=INIT_HELP)
     def init(
-        directory: Path = typer.Argument(..., help="新支部目录（不存在或为空）"),
+        directory: Path = typer.Argument(..., metavar="目录", help="新支部的目录，须不存在或为空",
+                                        show_default=False),
         preset: str = typer.Option("xingshi", "--preset", "-p", help="预设方案（jifen presets 查看）"),
         name: str = typer.Option("某某党支部", "--name", help="支部名称"),
         upper: str = typer.Option("某某党委", "--upper", help="上级党组织"),

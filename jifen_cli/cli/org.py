@@ -10,7 +10,7 @@ import typer
 HELP = """上级党组织汇总：检查多个支部台账，计算年度积分与等次，输出一张汇总表和各支部等次统计表。
 
 每个支部先做完整检查（同 jifen check）；有错误、无法读取或无法计算的支部会列出原因并跳过，
-不影响其他支部。DIR 可以是支部目录，也可以是包含多个支部目录的上级目录（自动找出其中
+不影响其他支部。目录可以是支部目录，也可以是包含多个支部目录的上级目录（自动找出其中
 含 branch.yaml 的子目录）。
 
 输出格式由 --format 或 -o 文件的扩展名决定：md（默认）、csv、xlsx（xlsx 需要 -o）。
@@ -24,6 +24,18 @@ HELP = """上级党组织汇总：检查多个支部台账，计算年度积分�
   jifen org 各支部/ -o 2024年度汇总.xlsx --jobs 2
   jifen org 各支部/ --format csv > 汇总.csv
 """
+
+
+def _paragraphs(text: str) -> str:
+    """Join the lines of each prose paragraph (click would join them with a space, which
+    Chinese does not want); example blocks (marked ``\b``) are kept as written."""
+    out = []
+    for para in text.strip("\n").split("\n\n"):
+        out.append(para if para.startswith("\b") else "".join(x.strip() for x in para.splitlines()))
+    return "\n\n".join(out) + "\n"
+
+
+HELP = _paragraphs(HELP)
 
 
 def find_branches(paths: list[Path]) -> list[Path]:
@@ -66,7 +78,8 @@ class Progress:
 def register(app: typer.Typer) -> None:
     @app.command("org", help=HELP)
     def org(
-        dirs: list[Path] = typer.Argument(..., help="支部目录，或包含多个支部目录的上级目录"),
+        dirs: list[Path] = typer.Argument(..., metavar="目录...", help="支部目录，或包含多个支部目录的上级目录",
+                                          show_default=False),
         year: int = typer.Option(None, "--year", "-y", help="年度（默认：各支部台账中最近的年份）"),
         fmt: str = typer.Option(None, "--format", "-f", help="输出格式：md / csv / xlsx"),
         output: Path = typer.Option(None, "--output", "-o", help="输出文件（默认输出到屏幕）"),

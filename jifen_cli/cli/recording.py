@@ -90,6 +90,7 @@ LOG_HELP = """查看台账的修改历史（来自 git）：全部、某名党�
   jifen log
   jifen log 2019-01-004
   jifen log 张三
+  jifen log --raw            原始的提交说明（jifen: add … member=M001 …）
 """
 PUBLISH_HELP = """公示某一期（通常是一个月）：生成公示（published/期间.md 与 .html），提交并打标签
 publish/期间。期间可为月（2019-01）、季度（2019-Q1）、半年（2019-H1）或周（2019-W05，每周公示的方案）。
@@ -375,10 +376,14 @@ def register(app: typer.Typer) -> None:
         if not rows:
             typer.echo("没有待认定的申报。")
             raise typer.Exit(EXIT_OK)
+        from jifen_cli.core.audit import LogWords
+
+        words = LogWords(ledger)  # item names from the rules in force on each entry's date
         for e in sorted(rows, key=lambda e: (e.date, e.id)):
             m = ledger.member(e.member)
             extra = " ".join(x for x in (e.level, e.subject, e.note) if x)
-            typer.echo(f"{e.id}  {e.date}  {m.name if m else e.member}（{e.member}）  {e.item}  {extra}".rstrip())
+            item = words.item(e.item, e.date.isoformat(), with_code=True)
+            typer.echo(f"{e.id}  {e.date}  {m.name if m else e.member}（{e.member}）  {item}  {extra}".rstrip())
         typer.echo(f"共 {len(rows)} 条待认定。认定：jifen confirm 编号；不予认定：jifen reject 编号 --reason 理由")
 
     @app.command("object", help=OBJECT_HELP)
@@ -433,6 +438,8 @@ def register(app: typer.Typer) -> None:
         target: str = typer.Argument(None, metavar="条目编号或党员", help="条目编号或党员（编号或姓名）；不写则显示全部",
                                      show_default=False),
         limit: int = typer.Option(50, "--limit", "-n", help="最多显示多少个提交（不指定对象时）"),
+        raw: bool = typer.Option(False, "--raw", help="显示原始的提交说明和字段（jifen: add … member=M001 …），"
+                                                      "供程序处理或核对"),
         branch: Path = BranchOpt,
     ):
         from jifen_cli.core import audit, writer
@@ -440,6 +447,7 @@ def register(app: typer.Typer) -> None:
 
         root = _root(branch)
         entry_id = member = name = None
+        ledger = None
         if target:
             ledger = writer.load(root)
             if any(e.id == target for e in ledger.entries):
@@ -451,8 +459,17 @@ def register(app: typer.Typer) -> None:
                 member, name = m.id, m.name
                 if sum(1 for x in ledger.members if x.name == name) > 1:
                     name = None  # a shared name in a record cannot be told apart
+        words = None
+        if not raw:
+            if ledger is None:
+                try:
+                    ledger = writer.load(root)
+                except JifenError:  # a ledger that does not load: codes instead of names
+                    ledger = None
+            words = audit.LogWords(ledger)
         items = audit.history(root, entry_id=entry_id, member=member,
-                              member_name=name if member else None, limit=limit)
+                              member_name=name if member else None, limit=limit,
+                              describe=words.change if words else None)
         if not items:
             typer.echo("没有找到相关的修改记录。")
         for it in items:
@@ -461,7 +478,8 @@ def register(app: typer.Typer) -> None:
                 typer.echo("（未提交）  工作区中的改动")
             else:
                 mark = "" if it.by_jifen else "【手工】"
-                typer.echo(f"{c.when:%Y-%m-%d %H:%M}  {c.short}  {c.author}  {mark}{c.subject}")
+                text = c.subject if words is None else words.subject(c.subject)
+                typer.echo(f"{c.when:%Y-%m-%d %H:%M}  {c.short}  {c.author}  {mark}{text}")
             for line in it.changes:
                 typer.echo(f"    {line}")
 

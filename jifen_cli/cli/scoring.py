@@ -93,7 +93,8 @@ def _settle_day(year: int):
 
 def register(app: typer.Typer) -> None:
     @app.command("score", help=SCORE_HELP)
-    def score(period: str = typer.Argument(None, help="期间：2019 / 2019-H1 / 2019-Q1 / 2019-01"),
+    def score(period: str = typer.Argument(None, metavar="[期间]", help="期间：2019 / 2019-H1 / 2019-Q1 / 2019-01",
+                                            show_default=False),
               format: str = typer.Option("text", "--format", "-f", help="text / md / csv"),
               output: Path = OutputOption, as_of: str = AsOfOption, branch: Path = BranchOption):
         from jifen_cli.core import engine
@@ -106,7 +107,7 @@ def register(app: typer.Typer) -> None:
         emit(with_ledger(branch, as_of, build), output)
 
     @app.command("rank", help=RANK_HELP)
-    def rank(period: str = typer.Argument(None, help="期间，默认最近的一年"),
+    def rank(period: str = typer.Argument(None, metavar="[期间]", help="期间，默认最近的一年", show_default=False),
              by_class: bool = typer.Option(False, "--by-class", help="按党员类别分别排名"),
              format: str = typer.Option("text", "--format", "-f", help="text / md / csv"),
              output: Path = OutputOption, as_of: str = AsOfOption, branch: Path = BranchOption):
@@ -123,7 +124,7 @@ def register(app: typer.Typer) -> None:
         emit(with_ledger(branch, as_of, build), output)
 
     @app.command("year", help=YEAR_HELP)
-    def year(year: int = typer.Argument(None, help="年份，默认台账中最近的一年"),
+    def year(year: int = typer.Argument(None, metavar="[年度]", help="年份，默认台账中最近的一年", show_default=False),
              grade: bool = typer.Option(False, "--grade", "-g", help="评定等次（星级）"),
              final: bool = typer.Option(False, "--final", help="年终结算：12 月召开年终评定会议、本年度尚未"
                                         "结束时，按全年计算全年性规则（不加时年度表为暂定数）"),
@@ -141,8 +142,9 @@ def register(app: typer.Typer) -> None:
         emit(with_ledger(branch, as_of, build), output)
 
     @app.command("explain", help=EXPLAIN_HELP)
-    def explain(member: str = typer.Argument(..., help="党员编号或姓名"),
-                period: str = typer.Argument(None, help="期间，默认最近的一年"),
+    def explain(member: str = typer.Argument(..., metavar="党员", help="党员编号或姓名", show_default=False),
+                period: str = typer.Argument(None, metavar="[期间]", help="期间，默认最近的一年",
+                                             show_default=False),
                 format: str = typer.Option("text", "--format", "-f", help="text / md"),
                 output: Path = OutputOption, as_of: str = AsOfOption, branch: Path = BranchOption):
         from jifen_cli.core import engine

@@ -432,6 +432,7 @@ def _records(text, key: str) -> dict[str, dict]:
 
 
 def _describe_change(kind: str, rid: str, a: dict | None, b: dict | None) -> str:
+    """The raw form (``jifen log --raw``): field names and values as stored."""
     noun = "条目" if kind == "entries" else "异议"
     if a is None:
         extra = " ".join(f"{k}={v}" for k, v in b.items() if k != "id")
@@ -448,11 +449,16 @@ def _shown(value) -> str:
 
 
 def history(root: Path, *, entry_id: str | None = None, member: str | None = None,
-            member_name: str | None = None, limit: int | None = None) -> list[HistoryItem]:
+            member_name: str | None = None, limit: int | None = None,
+            describe=None) -> list[HistoryItem]:
     """Newest first: commits that changed the ledger, or only those touching one entry
     (its record, the entries correcting it, objections against it) or one member's
-    entries (``member`` id; records naming the member by ``member_name`` count too).  Changes are read from the file contents, so hand edits made outside the
-    CLI show up like the CLI's own commits; uncommitted changes come first."""
+    entries (``member`` id; records naming the member by ``member_name`` count too).
+    Changes are read from the file contents, so hand edits made outside the CLI show up
+    like the CLI's own commits; uncommitted changes come first.  ``describe(kind, id,
+    before, after)`` words each change (default: the raw field names and values;
+    :class:`LogWords` words them in Chinese for ``jifen log``)."""
+    describe = describe or _describe_change
     root = Path(root)
     git.require_repo(root)
     paths = ["events", "objections"] if (entry_id or member) else None
@@ -488,7 +494,7 @@ def history(root: Path, *, entry_id: str | None = None, member: str | None = Non
                 if kind == "entries" and entry_id and (match(kind, ra) or match(kind, rb)):
                     related.add(rid)
                 if match(kind, ra) or match(kind, rb):
-                    lines.append(_describe_change(kind, rid, ra, rb))
+                    lines.append(describe(kind, rid, ra, rb))
         return lines
 
     out: list[HistoryItem] = []
@@ -521,3 +527,177 @@ def _read_bytes(path: Path):
         return path.read_bytes()
     except FileNotFoundError:
         return None
+
+
+# ------------------------------------------------------------------ log wording
+#: Chinese labels of the record fields in `jifen log` (FORMAT.md); unknown keys show as written
+ENTRY_LABELS = {"id": "编号", "date": "日期", "member": "党员", "item": "项目", "times": "次数",
+                "quantity": "数量", "points": "分值", "level": "级别", "subject": "事项",
+                "note": "说明", "by": "记录人", "status": "状态", "corrects": "更正",
+                "recorded": "录入日期"}
+OBJECTION_LABELS = {"id": "编号", "entry": "条目", "by": "提出人", "date": "日期", "reason": "理由",
+                    "status": "状态", "resolution": "处理结果"}
+_ENTRY_STATUS_ZH = {"confirmed": "已认定", "pending": "待认定", "rejected": "不予认定", "void": "作废"}
+_OBJECTION_STATUS_ZH = {"open": "待处理", "upheld": "成立", "dismissed": "不成立"}
+
+
+def zh_day(text) -> str:
+    """``2019-01-15`` → ``2019年1月15日``; anything else as written."""
+    try:
+        day = date.fromisoformat(str(text))
+    except ValueError:
+        return str(text)
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+class LogWords:
+    """Chinese wording of commit subjects and record changes for `jifen log`: members by
+    name from the roster, items by the name the rules in force on the entry's date give
+    them.  Without a ledger (one that does not load) the codes are shown as they are."""
+
+    def __init__(self, ledger=None):
+        self.ledger = ledger
+        self._items: dict[str, dict[str, str]] = {}
+
+    # names
+    def member(self, mid) -> str:
+        """``王立新（M001）``; an id not in the roster as written."""
+        if mid in (None, ""):
+            return "（无）"
+        m = self.ledger.member(str(mid)) if self.ledger is not None else None
+        return f"{m.name}（{m.id}）" if m else str(mid)
+
+    def _item_names(self, day) -> dict[str, str]:
+        from .writer import item_codes
+
+        if self.ledger is None:
+            return {}
+        try:
+            when = date.fromisoformat(str(day))
+        except ValueError:
+            when = None
+        refs = self.ledger.settings.rules
+        if when is None:  # no readable date: the latest rules
+            when = max((r.start for r in refs), default=None)
+        if when is None:
+            return {}
+        ref = self.ledger.rules_file_for(when)
+        key = ref.file if ref else ""
+        if key not in self._items:
+            try:
+                self._items[key] = item_codes(self.ledger, when) if ref else {}
+            except JifenError:
+                self._items[key] = {}
+        return self._items[key]
+
+    def item_name(self, code, day=None) -> str | None:
+        return self._item_names(day).get(str(code)) if code not in (None, "") else None
+
+    def item(self, code, day=None, with_code: bool = False) -> str:
+        """The item's Chinese name (``组织生活请假``, or with ``with_code`` ``组织生活请假（leave）``);
+        a code the rules do not know as written."""
+        if code in (None, ""):
+            return "（无）"
+        name = self.item_name(code, day)
+        if not name:
+            return str(code)
+        return f"{name}（{code}）" if with_code else name
+
+    # commit subjects
+    def subject(self, subject: str) -> str:
+        """A jifen commit subject in Chinese, e.g. ``更正 2019-01-011（更正 2019-01-001）：
+        王立新（M001） 组织生活请假 2019年1月15日 记录人 张桂芳``; any other subject as written."""
+        parsed = parse_message(subject)
+        if parsed is None:
+            return subject
+        f, target, action = parsed.fields, parsed.target, parsed.action
+        by = f" 记录人 {f['by']}" if f.get("by") else ""
+        if action in _ENTRY_ACTIONS:
+            verb, note = _ENTRY_ACTIONS[action]
+            corrects = f.get("corrects")
+            paren = ""
+            if corrects:
+                paren = f"（{note.format(corrects)}）" if note else f"（更正 {corrects}）"
+            elif action == "declare":
+                paren = "（待认定）"
+            what = " ".join(x for x in (self.member(f.get("member")) if f.get("member") else "",
+                                        self.item(f.get("item"), f.get("date")) if f.get("item") else "",
+                                        zh_day(f["date"]) if f.get("date") else "") if x)
+            return f"{verb} {target}{paren}：{what}{by}".replace("： ", "：")
+        if action == "object":
+            who = self.member(f.get("member")) if f.get("member") else "党员"
+            text = f"登记异议 {target}：{who}对条目 {f.get('entry', '')} 提出异议"
+            return text + (f"，登记人 {f['by']}" if f.get("by") else "")
+        if action == "resolve":
+            status = f.get("status")
+            if status == "upheld":
+                how = "异议成立" + (f"，由 {f['correction']} 更正条目 {f.get('entry', '')}"
+                                    if f.get("correction") else "")
+            elif status == "dismissed":
+                how = f"异议不成立，条目 {f.get('entry', '')} 不变"
+            else:
+                how = _OBJECTION_STATUS_ZH.get(status, str(status or ""))
+            return f"处理异议 {target}：{how}" + (f"，处理人 {f['by']}" if f.get("by") else "")
+        if action == "publish":
+            try:
+                label = parse_notice_period(target).label
+            except ValueError:
+                label = target
+            parts = [f"公示日期 {zh_day(f['on'])}" if f.get("on") else "",
+                     f"标签 {f['tag']}" if f.get("tag") else "",
+                     f"发布人 {f['by']}" if f.get("by") else ""]
+            parts = [x for x in parts if x]
+            return f"公示 {label}" + ("：" + "，".join(parts) if parts else "")
+        if action == "init":
+            return "新建台账" + (f"：{f['branch']}" if f.get("branch") else "")
+        return subject  # an action this version does not know: as written
+
+    # record changes
+    def change(self, kind: str, rid: str, a: dict | None, b: dict | None) -> str:
+        """``新增条目 2019-01-003：日期 2019年1月15日，党员 王立新（M001），项目 …``,
+        ``修改条目 2019-01-003：项目 无故缺席（absent） → 组织生活请假（leave）``."""
+        noun = "条目" if kind == "entries" else "异议"
+        rec = b if b is not None else a
+        day = rec.get("date") if isinstance(rec, dict) else None
+        if a is None:
+            extra = "，".join(f"{self._label(kind, k)} {self._value(kind, k, v, day)}"
+                             for k, v in b.items() if k != "id" and v not in (None, ""))
+            return f"新增{noun} {rid}：{extra}"
+        if b is None:
+            return f"删除{noun} {rid}"
+        keys = [k for k in dict.fromkeys(list(a) + list(b)) if a.get(k) != b.get(k)]
+        return f"修改{noun} {rid}：" + "，".join(
+            f"{self._label(kind, k)} {self._value(kind, k, a.get(k), a.get('date'))} → "
+            f"{self._value(kind, k, b.get(k), b.get('date'))}" for k in keys)
+
+    @staticmethod
+    def _label(kind: str, key) -> str:
+        labels = ENTRY_LABELS if kind == "entries" else OBJECTION_LABELS
+        return labels.get(key, str(key))
+
+    def _value(self, kind: str, key, value, day) -> str:
+        if value is None or value == "":
+            return "（无）"
+        if kind == "entries":
+            if key == "member":
+                return self.member(value)
+            if key == "item":
+                return self.item(value, day, with_code=True)
+            if key == "status":
+                return _ENTRY_STATUS_ZH.get(str(value), str(value))
+            if key in ("date", "recorded"):
+                return zh_day(value)
+        else:
+            if key == "by":
+                return self.member(value)
+            if key == "status":
+                return _OBJECTION_STATUS_ZH.get(str(value), str(value))
+            if key == "date":
+                return zh_day(value)
+        return str(value)
+
+
+#: entry-writing actions: (the verb, how the entry it supersedes is named)
+_ENTRY_ACTIONS = {"add": ("记录", "更正 {}"), "declare": ("申报", None),
+                  "confirm": ("认定", "认定申报 {}"), "reject": ("不予认定", "不予认定申报 {}"),
+                  "void": ("作废", "作废 {}"), "correct": ("更正", "更正 {}")}

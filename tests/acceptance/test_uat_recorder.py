@@ -132,7 +132,7 @@ def test_resolve_takes_reason_like_the_other_commands(branch):
     assert "请假未获批准" in (root / "objections/2019.yaml").read_text(encoding="utf-8")
     log = jifen_subprocess("log", "2019-02-001", cwd=root, env=env)
     assert log.returncode == 0, log.stderr
-    assert "resolution （无） → 请假未获批准" in log.stdout and "None" not in log.stdout
+    assert "处理结果 （无） → 请假未获批准" in log.stdout and "None" not in log.stdout
 
 
 def test_notice_preview_uses_jifen_today(branch):

@@ -213,6 +213,6 @@ def test_help_screens_are_chinese():
 def test_usage_errors_are_chinese():
     r = run_module("check", "--only")
     assert r.returncode == 2
-    assert "选项 '--only' 需要一个值" in r.stderr and "Traceback" not in r.stderr
+    assert "选项 “--only” 需要一个值" in r.stderr and "Traceback" not in r.stderr
     r = run_module()
     assert r.returncode == 0 and "用法：" in r.stdout  # no command at all: the help, not an error

@@ -207,17 +207,18 @@ def test_log_of_an_entry_includes_hand_edits(branch):
         lines = r.out.splitlines()
         heads = [x for x in lines if not x.startswith("    ")]
         assert heads[0].startswith("（未提交）")
-        assert "jifen: void 2019-01-004" in heads[1]
+        assert "作废 2019-01-004（作废 2019-01-003）：王五（M003）" in heads[1]
         assert "王五" in heads[2] and "【手工】顺手改了" in heads[2]
-        assert "jifen: add 2019-01-003" in heads[3]
+        assert "记录 2019-01-003：王五（M003） " in heads[3] and "jifen:" not in r.out
         assert len(heads) == 4
-        assert "修改条目 2019-01-003：item absent → leave" in r.out
+        assert "修改条目 2019-01-003：项目 无故缺席“三会一课”或组织生活（absent） → 组织生活请假（leave）" \
+            in r.out
     r = run_cli(b + ["log", "王五"])
     assert r.code == 1  # ambiguous name
     r = run_cli(b + ["log", "2019-01-03"])
     assert r.code == 1 and "2019-01-003" in r.text  # a mistyped id: the nearest ids
     r = run_cli(b + ["log", "M003"])
-    assert "jifen: add 2019-01-003" in r.out and "顺手改了" in r.out
+    assert "记录 2019-01-003" in r.out and "顺手改了" in r.out
     r = run_cli(b + ["log"])
     assert "【手工】初始台账" in r.out and r.out.count("\n") >= 4
 

@@ -243,8 +243,12 @@ def _check_entry(scheme: Scheme, e, member) -> list[Diagnostic]:
             out.append(diag("E606", f"“{item.name}”酌情分应在 {lo}—{hi} 分之间，条目写了 {e.points}",
                             e.loc, "points"))
     if member is not None and item.classes is not None and member.category not in item.classes:
-        out.append(diag("E604", f"“{item.name}”只适用于类别 {'、'.join(item.classes)}，"
-                                f"党员“{member.name}”的类别为“{member.category}”", e.loc, "item"))
+        def named(code):  # 流动党员（mobile）; a code the scheme has no class for as written
+            cls = scheme.classes.get(code)
+            return f"{cls.name}（{code}）" if cls is not None and cls.name else f"“{code}”"
+
+        out.append(diag("E604", f"“{item.name}”只适用于类别{'、'.join(map(named, item.classes))}，"
+                                f"党员“{member.name}”的类别为{named(member.category)}", e.loc, "item"))
     if member is not None and scheme.classes:
         cls = scheme.classes.get(member.category)
         if cls is not None and cls.sections is not None and item.section not in cls.sections:
