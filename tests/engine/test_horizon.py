@@ -88,3 +88,27 @@ def test_a_year_in_progress_combines_only_the_months_begun():
     assert engine.score(led, 2019).row("a").total == D("98.83")
     # a quarter in progress on 20 February: January and February → (90 + 98) / 2 = 94
     assert engine.score(led, "2019-Q1", horizon=date(2019, 2, 20)).row("a").total == D("94")
+
+
+def test_consecutive_months_run_across_the_new_year():
+    """RULES.md §7.2 (党章第九条 “连续六个月”; 种子001 复兴镇(三)4, 区委组织部(四)4): a run of
+    months without dues counts across 31 December.  Here 3 months: dues paid every month of
+    2018 up to October, none in November, December and January → the run ends in January
+    2019 and counts in 2019 (100 − 10), not in 2018.  A run that already reached 3 months in
+    2018 (August–October) counts there and not again while it goes on into 2019."""
+    paid = [entry(f"2018-{m:02d}-05", "a", "dues") for m in range(1, 11)] + [
+        entry(f"2019-{m:02d}-05", "a", "dues") for m in range(2, 13)]
+    entries = paid + [entry(f"2018-{m:02d}-10", "a", "org_life") for m in range(1, 5)] + [
+        entry(f"2019-{m:02d}-10", "a", "org_life") for m in range(2, 6)]
+    led = ledger(RULES, [member("a")], entries, start="2018-01-01")
+    assert _daily(led) == D("90")                                   # Nov, Dec, Jan
+    assert engine.score(led, 2018).row("a").sections["daily"] == D("100")
+    # dues paid up to July 2018 and from March 2019: the run reached 3 in October 2018
+    early = [e for e in paid if e.date < date(2018, 8, 1) or e.date >= date(2019, 3, 1)]
+    led = ledger(RULES, [member("a")], early + entries[len(paid):], start="2018-01-01")
+    assert engine.score(led, 2018).row("a").sections["daily"] == D("90")
+    assert _daily(led) == D("100")                                  # the same run: not again
+    # a previous year without any entry is not recorded: unknown, not months without —
+    # January 2019 alone is one month
+    led = ledger(RULES, [member("a")], [e for e in entries if e.date.year == 2019] + paid[10:])
+    assert _daily(led) == D("100")

@@ -417,18 +417,37 @@ class Calculator:
         amount = rule.points or ZERO
         return amount, Step(R.ABSENCE, f"{text}，低于{threshold}%", points=amount, section=rule.section)
 
+    def _recorded_years(self) -> set[int]:
+        """The years the ledger has entries in (a year without any is not recorded: its
+        months are unknown, not months without)."""
+        if not hasattr(self, "_years_recorded"):
+            self._years_recorded = {e.date.year for e in self.ledger.entries}
+        return self._years_recorded
+
     def _consecutive(self, member, rule: Absence, unit: Period):
+        """N months in a row, counted across the new year (Oct–Mar is six months: 党章
+        第九条), from the previous year's January: a run that reached N last year was
+        counted then and does not count again while it goes on.  The previous year is looked
+        at only when the ledger has entries in it (and from its first rules version on): a
+        year not recorded is unknown, not a year of months without."""
         run = 0
-        for month in Period.of_year(unit.year).months():
+        first_rules = min((ref.start for ref in self.ledger.settings.rules), default=None)
+        months = Period.of_year(unit.year).months()
+        if unit.year - 1 in self._recorded_years():
+            months = Period.of_year(unit.year - 1).months() + months
+        for month in months:
             if month.start > unit.end or (self.horizon is not None and month.start > self.horizon):
                 break  # months not yet begun are not "months without"
-            if not self.active_in(member, month):
+            if not self.active_in(member, month) or (month.year < unit.year and first_rules is not None
+                                                      and month.end < first_rules):
                 run = 0
                 continue
             codes = {e.item for e in self.entries(member, month.start, month.end)}
             ok = (not codes & set(rule.without)) if rule.without else bool(codes & set(rule.with_))
             run = run + 1 if ok else 0
             if run == rule.months:
+                if month.start.year < unit.year:
+                    continue  # last year's: counted in that year
                 if unit.contains(month.end):
                     amount = rule.points or ZERO
                     return amount, Step(R.ABSENCE, f"{rule.name}：截至{month.label}已连续{rule.months}个月",
