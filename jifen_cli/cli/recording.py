@@ -193,7 +193,7 @@ def _recorder(root: Path, given: str | None) -> str:
                       "或加 --by 姓名，或设置环境变量 JIFEN_RECORDER")
 
 
-def _report(result) -> None:
+def _report(result, root: Path | None = None) -> None:
     from jifen_cli.core.writer import render_record
 
     if result.dry_run:
@@ -206,10 +206,26 @@ def _report(result) -> None:
         typer.echo(f"# 提交说明：{result.message.splitlines()[0]}")
         typer.echo("（试运行：没有写入任何内容）")
         return
-    typer.echo(f"{result.message.splitlines()[0]}")
+    typer.echo(_in_words(root, result.message.splitlines()[0]))
     typer.echo(f"已写入 {'、'.join(ch.file for ch in result.changes)}，提交 {result.commit[:8]}。")
     for d in result.warnings:
         typer.echo(d.format(), err=True)
+
+
+def _in_words(root: Path | None, subject: str) -> str:
+    """What was just recorded, in the words `jifen log` uses (names, not codes); the
+    commit subject itself keeps the audit grammar (docs/AUDIT.md)."""
+    from jifen_cli.core.audit import LogWords
+
+    ledger = None
+    if root is not None:
+        from jifen_cli.core.loader import load_branch
+
+        try:
+            ledger = load_branch(root)[0]
+        except Exception:  # noqa: BLE001 — wording only: the codes are shown as they are
+            ledger = None
+    return LogWords(ledger).subject(subject)
 
 
 def _write(root: Path, command: str, fn, **kw):
@@ -221,7 +237,7 @@ def _write(root: Path, command: str, fn, **kw):
     except writer.Refused as exc:
         _add_option_hint(exc)
         raise
-    _report(result)
+    _report(result, root)
     if not result.dry_run:
         _note_uncommitted(root, [ch.file for ch in result.changes])
     raise typer.Exit(EXIT_OK)

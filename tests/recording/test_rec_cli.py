@@ -36,7 +36,8 @@ def test_add_as_a_subprocess_by_name_and_id(branch):
     r = run_proc(["add", "张三", "absent", "--date", "2019-01-25", "--note", "无故缺席支部党员大会"],
                  cwd=branch)
     assert r.code == 0, r.text
-    assert "jifen: add 2019-01-003 member=M001 item=absent date=2019-01-25 by=李四" in r.out
+    # what was recorded, in words (the commit subject keeps the audit grammar: below)
+    assert "记录 2019-01-003：张三（M001） 无故缺席“三会一课”或组织生活 2019年1月25日 记录人 李四" in r.out, r.out
     r = run_proc(["add", "m005", "leave", "--date", "2019-01-26"], cwd=branch,
                  env={"JIFEN_RECORDER": "周记录"})
     assert r.code == 0, r.text
