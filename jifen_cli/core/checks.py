@@ -87,9 +87,11 @@ def check_entries(ledger: Ledger) -> list[Diagnostic]:
     months: dict[str, tuple | None] = {}  # month file → (its match, (year, month))
     for e in entries:
         if e.id is not None and ids[e.id] > 1 and e.id not in reported:
-            others = [f"{x.loc.file}" for x in entries if x.id == e.id and x is not e]
-            out.append(diag("E305", f"条目编号“{e.id}”重复（另见 {others[0]}）", e.loc, "id",
-                            hint="每条记录的编号必须唯一"))
+            others = [x.loc for x in entries if x.id == e.id and x is not e]
+            where = "、".join(f"{loc.file} 的第 {loc.path[1] + 1} 条" if len(loc.path) > 1
+                             and isinstance(loc.path[1], int) else loc.file for loc in others)
+            out.append(diag("E305", f"条目编号“{e.id}”重复（另见 {where}）", e.loc, "id",
+                            hint="每条记录的编号必须唯一：改正其中一条的编号（jifen add 会自动编号）"))
             reported.add(e.id)
         rel = e.loc.file
         month = months.get(rel, False)

@@ -267,6 +267,11 @@ def _parse_once(text: str, rel: str) -> tuple[object, list[Diagnostic]]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         col = mark.column + 1 if mark else None
+        glued = _colon_without_space(text, mark)
+        if glued is not None:  # the parser only notices on the line after “date:2019-02-14”
+            line, col, key = glued
+            return None, [Diagnostic("E103", f"YAML 语法错误：“{key}:”后面缺少空格", rel, line=line, col=col,
+                                     hint=f"键和值之间要写英文冒号加一个空格，如 {key}: ……")]
         msg, hint = _explain_yaml_error(exc, text, mark)
         return None, [Diagnostic("E103", msg, rel, line=line, col=col, hint=hint)]
     except yaml.reader.ReaderError as exc:
@@ -331,6 +336,24 @@ _YAML_PROBLEMS = [
     ("expected a single document", "一个文件里只能有一份内容（不要用 --- 分隔多份）", "删除 --- 及其后的内容"),
     ("found a BOM", "文件中间有字节顺序标记（BOM）", "删除这个不可见字符"),
 ]
+
+
+_GLUED_KEY = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_][A-Za-z0-9_]*):(?=[^\s:/])")
+
+
+def _colon_without_space(text: str, mark) -> tuple[int, int, str] | None:
+    """(line, col, key) of a ``key:value`` with no space after the colon on the error's
+    line or the line before it (a plain scalar to YAML, so the error surfaces later).
+    Keys are ASCII field names; ``http://`` and times like ``9:30`` are not matched."""
+    if mark is None:
+        return None
+    lines = text.splitlines()
+    for i in (mark.line, mark.line - 1):
+        if 0 <= i < len(lines):
+            m = _GLUED_KEY.match(lines[i])
+            if m and not lines[i].lstrip().startswith("#"):
+                return i + 1, len(m.group(1)) + 1, m.group(2)
+    return None
 
 
 def _explain_yaml_error(exc, text: str, mark) -> tuple[str, str | None]:
