@@ -265,14 +265,24 @@ def _parse_once(text: str, rel: str) -> tuple[object, list[Diagnostic]]:
         return None, [Diagnostic(p.code, p.message, rel, line=p.line, col=p.col, hint=p.hint)]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if "quoted scalar" in (exc.context or "") and exc.context_mark is not None and any(
+                p in (exc.problem or "") for p in ("end of stream", "document separator")):
+            mark = exc.context_mark  # where the unclosed quote opens, not the end of the file
         line = mark.line + 1 if mark else None
         col = mark.column + 1 if mark else None
+        dash = _dash_without_space(text, mark)
+        if dash is not None:  # “-id: …” is a key named “-id” to YAML; the next line then fails
+            return None, [Diagnostic("E103", "YAML 语法错误：列表项的“-”后面缺少空格", rel, line=dash[0],
+                                     col=dash[1], hint="每条记录以“- ”（减号加一个空格）开头，如 - id: 2019-01-001")]
         glued = _colon_without_space(text, mark)
         if glued is not None:  # the parser only notices on the line after “date:2019-02-14”
             line, col, key = glued
             return None, [Diagnostic("E103", f"YAML 语法错误：“{key}:”后面缺少空格", rel, line=line, col=col,
                                      hint=f"键和值之间要写英文冒号加一个空格，如 {key}: ……")]
         msg, hint = _explain_yaml_error(exc, text, mark)
+        if "多缩进了" in msg:  # point at the start of the over-indented line, not its colon
+            here = text.splitlines()[mark.line]
+            col = len(here) - len(here.lstrip(" ")) + 1
         return None, [Diagnostic("E103", msg, rel, line=line, col=col, hint=hint)]
     except yaml.reader.ReaderError as exc:
         line, col = _line_col(text, exc.position)
@@ -341,6 +351,23 @@ _YAML_PROBLEMS = [
 _GLUED_KEY = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_][A-Za-z0-9_]*):(?=[^\s:/])")
 
 
+_GLUED_DASH = re.compile(r"^(\s*)-(?=[A-Za-z_\u4e00-\u9fff])")
+
+
+def _dash_without_space(text: str, mark) -> tuple[int, int] | None:
+    """(line, col) of a list dash glued to its key (``-id: …``) on the error's line or the
+    line before it."""
+    if mark is None:
+        return None
+    lines = text.splitlines()
+    for i in (mark.line, mark.line - 1):
+        if 0 <= i < len(lines):
+            m = _GLUED_DASH.match(lines[i])
+            if m:
+                return i + 1, len(m.group(1)) + 1
+    return None
+
+
 def _colon_without_space(text: str, mark) -> tuple[int, int, str] | None:
     """(line, col, key) of a ``key:value`` with no space after the colon on the error's
     line or the line before it (a plain scalar to YAML, so the error surfaces later).
@@ -354,6 +381,32 @@ def _colon_without_space(text: str, mark) -> tuple[int, int, str] | None:
             if m and not lines[i].lstrip().startswith("#"):
                 return i + 1, len(m.group(1)) + 1, m.group(2)
     return None
+
+
+_KEY_WITH_VALUE = re.compile(r"^(\s*)(?:-\s+)?([^\s#:][^:#]*):\s+\S")
+
+
+def _deeper_than_previous(text: str, mark) -> tuple[str, int] | None:
+    """(previous key, extra spaces) when the error's line is indented further than the
+    previous line, which is a ``key: value`` (the deeper line reads as the rest of that
+    value, so the parser complains about its colon)."""
+    if mark is None:
+        return None
+    lines = text.splitlines()
+    if not 0 < mark.line < len(lines):
+        return None
+    here = lines[mark.line]
+    prev = next((ln for ln in reversed(lines[:mark.line]) if ln.strip() and not ln.lstrip().startswith("#")), None)
+    if prev is None:
+        return None
+    m = _KEY_WITH_VALUE.match(prev)
+    if not m:
+        return None
+    key_col = len(prev) - len(prev.lstrip(" ")) + (len(prev.lstrip(" ")) - len(prev.lstrip(" ").lstrip("- ")))
+    indent = len(here) - len(here.lstrip(" "))
+    if indent <= key_col:
+        return None
+    return m.group(2).strip(), indent - key_col
 
 
 def _explain_yaml_error(exc, text: str, mark) -> tuple[str, str | None]:
@@ -372,6 +425,11 @@ def _explain_yaml_error(exc, text: str, mark) -> tuple[str, str | None]:
         if needle in problem:
             return f"YAML 语法错误：{message}", hint
     if "mapping values are not allowed" in problem:
+        deeper = _deeper_than_previous(text, mark)
+        if deeper is not None:
+            key, extra = deeper
+            return (f"YAML 语法错误：这一行比上一行多缩进了 {extra} 格",
+                    f"同一条记录的各字段要对齐：与上一行的 {key} 左端对齐")
         if ":" in line_text:
             return ("YAML 语法错误：这里不能出现冒号", "值里含有英文冒号时请给整个值加引号；"
                     "键和值之间要用英文冒号加空格，如 note: \"...\"")
