@@ -35,7 +35,7 @@ def test_the_fixture_branch_is_clean(tmp_path):
 def test_yaml_syntax_error(tmp_path):
     text = MEMBERS.replace("name: 李四", 'name: "李四')
     d = one(tmp_path, {"members.yaml": text}, "E103")
-    assert (d.file, d.line) == ("members.yaml", 29)  # reported at end of stream
+    assert (d.file, d.line, d.col) == ("members.yaml", 9, 11)  # where the unclosed quote opens
     assert "引号没有闭合" in d.message
 
 
