@@ -340,6 +340,15 @@ def _safe_streams() -> None:
             pass
 
 
+def help_paragraphs(text: str) -> str:
+    """Join the lines of each prose paragraph (click would join them with a space, which
+    Chinese does not want); example blocks (marked ``\b``) are kept as written."""
+    out = []
+    for para in text.strip("\n").split("\n\n"):
+        out.append(para if para.startswith("\b") else "".join(x.strip() for x in para.splitlines()))
+    return "\n\n".join(out) + "\n"
+
+
 def fail(message: str, code: int = EXIT_CANNOT_RUN, hint: str | None = None,
          diagnostics: list[Diagnostic] | None = None):
     """Stop the command with a Chinese message and a documented exit code."""

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from jifen_cli.cli.app import help_paragraphs
 HELP = """上级党组织汇总：检查多个支部台账，计算年度积分与等次，输出一张汇总表和各支部等次统计表。
 
 每个支部先做完整检查（同 jifen check）；有错误、无法读取或无法计算的支部会列出原因并跳过，
@@ -26,16 +27,7 @@ HELP = """上级党组织汇总：检查多个支部台账，计算年度积分�
 """
 
 
-def _paragraphs(text: str) -> str:
-    """Join the lines of each prose paragraph (click would join them with a space, which
-    Chinese does not want); example blocks (marked ``\b``) are kept as written."""
-    out = []
-    for para in text.strip("\n").split("\n\n"):
-        out.append(para if para.startswith("\b") else "".join(x.strip() for x in para.splitlines()))
-    return "\n\n".join(out) + "\n"
-
-
-HELP = _paragraphs(HELP)
+HELP = help_paragraphs(HELP)
 
 
 def find_branches(paths: list[Path]) -> list[Path]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import typer
 
+from jifen_cli.cli.app import help_paragraphs
 from jifen_cli.core.diagnostics import EXIT_CANNOT_RUN, EXIT_OK, EXIT_PROBLEMS, JifenError
 
 # ------------------------------------------------------------------------ help texts
@@ -111,17 +112,8 @@ VERIFY_HELP = """复核全部已公示的公示文件：按公示时（标签处
 """
 
 
-def _paragraphs(text: str) -> str:
-    """Join the lines of each prose paragraph (click would join them with a space, which
-    Chinese does not want); example blocks (marked ``\b``) are kept as written."""
-    out = []
-    for para in text.strip("\n").split("\n\n"):
-        out.append(para if para.startswith("\b") else "".join(x.strip() for x in para.splitlines()))
-    return "\n\n".join(out) + "\n"
-
-
 (ADD_HELP, DECLARE_HELP, CONFIRM_HELP, REJECT_HELP, PENDING_HELP, VOID_HELP, CORRECT_HELP, OBJECT_HELP,
- RESOLVE_HELP, LOG_HELP, PUBLISH_HELP, VERIFY_HELP) = map(_paragraphs, (
+ RESOLVE_HELP, LOG_HELP, PUBLISH_HELP, VERIFY_HELP) = map(help_paragraphs, (
     ADD_HELP, DECLARE_HELP, CONFIRM_HELP, REJECT_HELP, PENDING_HELP, VOID_HELP, CORRECT_HELP,
     OBJECT_HELP, RESOLVE_HELP, LOG_HELP, PUBLISH_HELP, VERIFY_HELP))
 

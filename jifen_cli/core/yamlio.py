@@ -270,15 +270,16 @@ def _parse_once(text: str, rel: str) -> tuple[object, list[Diagnostic]]:
             mark = exc.context_mark  # where the unclosed quote opens, not the end of the file
         line = mark.line + 1 if mark else None
         col = mark.column + 1 if mark else None
-        dash = _dash_without_space(text, mark)
+        dash = _near_error(text, mark, _GLUED_DASH)
         if dash is not None:  # “-id: …” is a key named “-id” to YAML; the next line then fails
             return None, [Diagnostic("E103", "YAML 语法错误：列表项的“-”后面缺少空格", rel, line=dash[0],
-                                     col=dash[1], hint="每条记录以“- ”（减号加一个空格）开头，如 - id: 2019-01-001")]
-        glued = _colon_without_space(text, mark)
+                                     col=len(dash[1].group(1)) + 1,
+                                     hint="每条记录以“- ”（减号加一个空格）开头，如 - id: 2019-01-001")]
+        glued = _near_error(text, mark, _GLUED_KEY)
         if glued is not None:  # the parser only notices on the line after “date:2019-02-14”
-            line, col, key = glued
-            return None, [Diagnostic("E103", f"YAML 语法错误：“{key}:”后面缺少空格", rel, line=line, col=col,
-                                     hint=f"键和值之间要写英文冒号加一个空格，如 {key}: ……")]
+            key = glued[1].group(2)
+            return None, [Diagnostic("E103", f"YAML 语法错误：“{key}:”后面缺少空格", rel, line=glued[0],
+                                     col=len(glued[1].group(1)) + 1, hint=f"键和值之间要写英文冒号加一个空格，如 {key}: ……")]
         msg, hint = _explain_yaml_error(exc, text, mark)
         if "多缩进了" in msg:  # point at the start of the over-indented line, not its colon
             here = text.splitlines()[mark.line]
@@ -348,38 +349,22 @@ _YAML_PROBLEMS = [
 ]
 
 
+_GLUED_DASH = re.compile(r"^(\s*)-(?=[A-Za-z_\u4e00-\u9fff])")
 _GLUED_KEY = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_][A-Za-z0-9_]*):(?=[^\s:/])")
 
 
-_GLUED_DASH = re.compile(r"^(\s*)-(?=[A-Za-z_\u4e00-\u9fff])")
-
-
-def _dash_without_space(text: str, mark) -> tuple[int, int] | None:
-    """(line, col) of a list dash glued to its key (``-id: …``) on the error's line or the
-    line before it."""
+def _near_error(text: str, mark, pattern: re.Pattern) -> tuple[int, re.Match] | None:
+    """(1-based line, match) of ``pattern`` on the error's line or the line before it:
+    a list dash glued to its key (``-id: …``) or a key glued to its value
+    (``date:2019-02-14``) is a plain scalar to YAML, so the parser only fails later."""
     if mark is None:
         return None
     lines = text.splitlines()
     for i in (mark.line, mark.line - 1):
-        if 0 <= i < len(lines):
-            m = _GLUED_DASH.match(lines[i])
+        if 0 <= i < len(lines) and not lines[i].lstrip().startswith("#"):
+            m = pattern.match(lines[i])
             if m:
-                return i + 1, len(m.group(1)) + 1
-    return None
-
-
-def _colon_without_space(text: str, mark) -> tuple[int, int, str] | None:
-    """(line, col, key) of a ``key:value`` with no space after the colon on the error's
-    line or the line before it (a plain scalar to YAML, so the error surfaces later).
-    Keys are ASCII field names; ``http://`` and times like ``9:30`` are not matched."""
-    if mark is None:
-        return None
-    lines = text.splitlines()
-    for i in (mark.line, mark.line - 1):
-        if 0 <= i < len(lines):
-            m = _GLUED_KEY.match(lines[i])
-            if m and not lines[i].lstrip().startswith("#"):
-                return i + 1, len(m.group(1)) + 1, m.group(2)
+                return i + 1, m
     return None
 
 
