@@ -495,6 +495,7 @@ def register(app: typer.Typer) -> None:
     def publish(
         period: str = typer.Argument(None, metavar="期间", help="公示期间，如 2019-01", show_default=False),
         on: str = typer.Option(None, "--date", "-d", help="公示日期（默认今天）", show_default=False),
+        early: bool = typer.Option(False, "--early", help="本期尚未结束也公示（此后本期的条目不能再记）"),
         by: str = ByOpt,
         dry_run: bool = DryOpt,
         branch: Path = BranchOpt,
@@ -511,14 +512,14 @@ def register(app: typer.Typer) -> None:
             raise JifenError(str(exc), exit_code=EXIT_CANNOT_RUN) from None
         with writer.transaction(root, "publish"):
             result = audit.publish(root, period, by=_recorder(root, by), on=_date(on) if on else None,
-                                   dry_run=dry_run)
+                                   dry_run=dry_run, early=early)
         if dry_run:
             for ch in result.changes:
                 typer.echo(f"# 将写入 {ch.file}（{len(ch.new.encode('utf-8'))} 字节）")
             typer.echo(f"# 提交说明：{result.message.splitlines()[0]}")
             typer.echo("（试运行：没有写入任何内容）")
             raise typer.Exit(EXIT_OK)
-        typer.echo(result.message.splitlines()[0])
+        typer.echo(_in_words(root, result.message.splitlines()[0]))
         typer.echo(f"已公示 {result.target}：{'、'.join(ch.file for ch in result.changes)}，"
                    f"提交 {result.commit[:8]}，标签 {audit.publish_tag(root, result.target)}。")
 

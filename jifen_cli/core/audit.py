@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from . import git
@@ -307,7 +307,7 @@ def render(ledger, period: str, fmt: str, on: date) -> str:
 
 
 def publish(root: Path, period: str, *, by: str, on: date | None = None,
-            dry_run: bool = False) -> WriteResult:
+            dry_run: bool = False, early: bool = False) -> WriteResult:
     """Render the notice of ``period`` (md and html), store it under ``published/``,
     commit and tag ``publish/<period>``.  Must run inside ``writer.transaction``."""
     from .checks import check_branch
@@ -323,6 +323,7 @@ def publish(root: Path, period: str, *, by: str, on: date | None = None,
                          exit_code=EXIT_PROBLEMS,
                          hint="先提交（git add -A && git commit -m \"说明\"）或撤销这些改动，再公示")
     on = on or today()
+    _check_publication_date(parse_notice_period(period), on, early)
     ledger, diags = check_branch(root)
     errors = [d for d in diags if d.is_error]
     if errors:
@@ -343,6 +344,22 @@ def publish(root: Path, period: str, *, by: str, on: date | None = None,
     if not dry_run:
         git.tag(root, tag_name, msg)
     return result
+
+
+def _check_publication_date(p, on: date, early: bool) -> None:
+    """A period is published once and then frozen, so not before it ends: a mistyped year
+    (2027-03) or a month still running would freeze days not yet recorded.  ``early``
+    (``--early``) publishes a period on or before its last day on purpose."""
+    def zh(d: date) -> str:
+        return f"{d.year}年{d.month}月{d.day}日"
+    if on < p.start:
+        raise JifenError(f"公示日期 {zh(on)} 早于{p.label}的开始（{zh(p.start)}）", exit_code=EXIT_PROBLEMS,
+                         hint="检查期间或 --date 是否写错")
+    if on <= p.end and not early:
+        raise JifenError(f"{p.label}到 {zh(p.end)} 才结束，现在公示，此后这几天的条目就不能再记了",
+                         exit_code=EXIT_PROBLEMS,
+                         hint=f"公示一般在下期初进行（--date {p.end + timedelta(days=1)} 或以后）；"
+                              "期间写错了请改正；确需提前公示，加 --early")
 
 
 @dataclass

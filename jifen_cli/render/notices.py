@@ -49,7 +49,11 @@ def build_notice(ledger, period: Period | Week, published_on: date) -> dict:
     """Everything the notice shows, as plain data (no model objects, no private
     fields): what the templates receive."""
     s = ledger.settings
-    book = PointsBook(ledger, upto=period.end)
+    # the running totals are as of the period's end, or of the notice's date when it is
+    # made before then (a preview of the month in progress: the year is not over, so
+    # year-end rules wait, as in `jifen year` and `jifen explain`)
+    upto = min(period.end, published_on)
+    book = PointsBook(ledger, upto=upto)
     scheme = book.scheme(period.end)
     classes = class_names(scheme)
     names = {m.id: m.name for m in ledger.members}
@@ -158,7 +162,7 @@ def build_notice(ledger, period: Period | Week, published_on: date) -> dict:
     # a week, or any notice of a scheme scored by month / quarter / half-year, shows the
     # totals of its scoring period (the year-to-date running totals below are for yearly
     # schemes: a year average of months still to come means nothing mid-year)
-    span = _span_running(ledger, book, period) if period.kind == WEEK or (
+    span = _span_running(ledger, book, period, upto) if period.kind == WEEK or (
         scheme is not None and scheme.period != YEAR) else None
     members = []
     for m in ledger.members:
@@ -246,14 +250,14 @@ def _scoring_span(period: Period | Week, scheme_period: str) -> Period:
     return Period.containing(period.end, scheme_period)
 
 
-def _span_running(ledger, book, period: Period | Week) -> dict:
+def _span_running(ledger, book, period: Period | Week, upto: date) -> dict:
     """The running totals of a week notice, or of any notice of a scheme not scored by
     the year: every entry-driven section and account of the scoring period
     (:func:`_scoring_span`), its total and the rank by that total, computed by the engine
-    on the entries dated up to the notice's last day with ``horizon`` = that day (RULES.md
-    §7.3), as the month notice of a yearly scheme does for its year.  A week spanning two
-    months (or years) lists all its seven days' entries; its totals are those of the month
-    (year) of its Sunday."""
+    on the entries dated up to ``upto`` (the notice's last day, or its date if earlier)
+    with ``horizon`` = that day (RULES.md §7.3), as the month notice of a yearly scheme
+    does for its year.  A week spanning two months (or years) lists all its seven days'
+    entries; its totals are those of the month (year) of its Sunday."""
     from dataclasses import replace
 
     from jifen_cli.core import engine
@@ -264,8 +268,8 @@ def _span_running(ledger, book, period: Period | Week) -> dict:
     if scheme is None:
         return {"headers": [], "values": {}, "empty": [], "note": ""}
     scoring = _scoring_span(period, scheme.period)
-    cut = replace(ledger, entries=[e for e in ledger.entries if e.date <= period.end], evaluations=[])
-    table = engine.score(cut, scoring, horizon=period.end)
+    cut = replace(ledger, entries=[e for e in ledger.entries if e.date <= upto], evaluations=[])
+    table = engine.score(cut, scoring, horizon=upto)
     # a member scored from the year-end evaluation alone (exempt) has nothing to show or
     # rank before it: “—”, and the others are ranked among themselves
     ranks = {r.member: r for r in engine.ranked([row for row in table.rows if not row.evaluation_only])}
@@ -289,10 +293,11 @@ def _span_running(ledger, book, period: Period | Week) -> dict:
         f"本周跨{'年' if period.start.year != period.end.year else '月'}，列出本周七天的全部条目，"
         f"累计只按本周日所在的{scoring.label}计算。")
     this = "本" + _KIND_WORDS.get(period.kind, "期")
-    last_day = "本周日" if period.kind == WEEK else "本期末"
+    last_day = "公示日" if upto < period.end else "本周日" if period.kind == WEEK else "本期末"
     note = (f"注：分值为该条目按积分办法所计分数（扣分为负），括号内的不计分；“本期”为{this}已认定条目分值之和；"
-            f"“{span}”各栏为{cn_date(scoring.start)}至{last_day}（{cn_date(period.end)}）按积分办法计算的{scoring.label}得分"
-            f"（不含民主评议{'，为暂定数' if period.end < scoring.end else ''}）"
+            f"“{span}”各栏为{cn_date(scoring.start)}至{last_day}"
+            f"（{cn_date(upto)}）按积分办法计算的{scoring.label}得分"
+            f"（不含民主评议{'，为暂定数' if upto < scoring.end else ''}）"
             + (f"，{'、'.join(f'“{name}累计”' for _, name in accounts)}为截至{last_day}的累计余额" if accounts else "")
             + f"；排名按“{span}总分”由高到低，总分相同名次相同，“1/3”表示共3人中第1名。{crossing}")
     return {"headers": headers, "values": values, "empty": ["—"] * len(headers), "note": note}

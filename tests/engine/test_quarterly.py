@@ -224,3 +224,97 @@ def test_band_bounds_on_averaged_scores():
     # 60—79 合格 (60 included); 60 分以下 不合格
     assert g == {"R90": "优秀", "R8975": "良好", "R60": "合格", "R5975": "不合格",
                  "F1": "良好", "F2": "良好", "F3": "良好"}
+
+
+# ---- audit additions: quota edges (年终评定 3), 良好/合格 edge, award cap, activists -----------------
+#
+# A member with no entries, 承诺 kept and 评议 优秀 scores 50 + 40 + 3 + 3 = 96 (年终评定 2).
+
+def _full(mid, b, award=None, subject="奖励"):
+    if award:
+        b.add(mid, "honour", 9, level=award, subject=subject)
+
+
+def test_quota_tie_at_the_last_place_leaves_it_empty():
+    # 14 members: 15 % × 14 = 2.1 → 2 places (年终评定 3 “不能超过 … 15%”, rounded down)
+    members = [member(f"T{i}") for i in range(1, 15)]
+    b = Book()
+    _full("T1", b, "国家级")                       # 96 + 4 = 100
+    for i in range(5, 15):
+        b.add(f"T{i}", "perf_short", 2, points=20)  # performance (20 + 40 + 40 + 40) / 4 = 35
+    evals = [band(YEAR, f"T{i}", "优秀") for i in (1, 2, 3)] + [band(YEAR, "T4", "良好")] + \
+        [band(YEAR, f"T{i}", "一般") for i in range(5, 15)]
+    res = year_result(branch(members, b, evals))
+    # T1 100; T2, T3 96 (tie); T4 50 + 40 + 3 + 2 = 95; T5…T14 50 + 35 + 3 + 1 = 89
+    assert [_row(res, f"T{i}").total for i in range(1, 6)] == [D(100), D(96), D(96), D(95), D(89)]
+    g = {f"T{i}": res.member(f"T{i}").grade("等次") for i in range(1, 15)}
+    # T1 takes the first place; T2 and T3 tie for the last one: giving it to both would make 3 优秀 > 2,
+    # so neither gets it (the quota is a ceiling), and T4 (95) is not moved up either → 良好
+    assert g["T1"] == "优秀"
+    assert g["T2"] == g["T3"] == g["T4"] == "良好"
+    assert "15%" in res.member("T2").grades["等次"].reason
+    assert list(g.values()).count("优秀") == 1
+
+
+def test_quota_exactly_fifteen_percent():
+    # 20 members: 15 % × 20 = 3 places exactly
+    members = [member(f"U{i:02d}") for i in range(1, 21)]
+    b = Book()
+    for mid, level in (("U01", "国家级"), ("U02", "省部级"), ("U03", "厅局级"), ("U04", "总公司")):
+        _full(mid, b, level)
+    for i in range(5, 21):
+        b.add(f"U{i:02d}", "perf_short", 2, points=20)   # 50 + 35 + 3 + 1 = 89
+    evals = [band(YEAR, f"U{i:02d}", "优秀") for i in range(1, 5)] + \
+        [band(YEAR, f"U{i:02d}", "一般") for i in range(5, 21)]
+    res = year_result(branch(members, b, evals))
+    # 赋分标准 5: 96 + 4 / 3 / 2 / 1 = 100, 99, 98, 97
+    assert [_row(res, f"U0{i}").total for i in range(1, 5)] == [D(100), D(99), D(98), D(97)]
+    assert [res.member(f"U0{i}").grade("等次") for i in range(1, 5)] == ["优秀", "优秀", "优秀", "良好"]
+
+
+def test_good_and_qualified_edge():
+    members = [member("V80"), member("V7975")]
+    b = Book()
+    for who in ("V80", "V7975"):
+        for m in (2, 5, 8, 11):
+            b.add(who, "perf_short", m, points=13)   # performance 27 every quarter → 27
+    b.add("V7975", "duty_short", 3, points=1)        # basic (49 + 50 + 50 + 50) / 4 = 49.75
+    evals = [band(YEAR, "V80", "差"), band(YEAR, "V7975", "差")]
+    res = year_result(branch(members, b, evals))
+    # 年终评定 2: 50 + 27 + 3 + 0 = 80; 49.75 + 27 + 3 + 0 = 79.75
+    assert (_row(res, "V80").total, _row(res, "V7975").total) == (D(80), D("79.75"))
+    # 年终评定 3: 80—89 良好 (80 included); 60—79 合格 (79.75 is below 80)
+    assert res.member("V80").grade("等次") == "良好"
+    assert res.member("V7975").grade("等次") == "合格"
+
+
+def test_award_cap_and_highest_level_per_award():
+    members = [member("W1"), member("W2"), member("W3")]
+    b = Book()
+    # W1: 省部级 3 + 本部门 0.5 + 本部门 0.5 (two different awards) = 4 → exactly the 4-point cap
+    b.add("W1", "honour", 3, level="省部级", subject="省劳模")
+    b.add("W1", "honour", 4, level="本部门", subject="部门先进")
+    b.add("W1", "honour", 5, level="本部门", subject="优秀员工")
+    # W2: 国家级 4 + 总公司 1 = 5 → cap 4
+    b.add("W2", "honour", 3, level="国家级", subject="全国劳模")
+    b.add("W2", "honour", 7, level="总公司", subject="总公司先进")
+    # W3: the same award at 厅局级 (March) and 省部级 (October): counted once, at the higher 3 —
+    # even though the two entries fall in different quarters (the award section is yearly)
+    b.add("W3", "honour", 3, level="厅局级", subject="抢险先进")
+    b.add("W3", "honour", 10, level="省部级", subject="抢险先进")
+    res = year_result(branch(members, b, [band(YEAR, m, "优秀") for m in ("W1", "W2", "W3")]))
+    assert [_row(res, m).sections["award"] for m in ("W1", "W2", "W3")] == [D(4), D(4), D(3)]
+    # 96 + 4 = 100; 96 + 3 = 99
+    assert [_row(res, m).total for m in ("W1", "W2", "W3")] == [D(100), D(100), D(99)]
+
+
+def test_activist_scored_not_graded():
+    members = [member("X1"), member("X2", status="预备"), member("X3", status="积极分子")]
+    evals = [band(YEAR, m, "优秀") for m in ("X1", "X2", "X3")]
+    res = year_result(branch(members, (), evals))
+    # all three 50 + 40 + 3 + 3 = 96; the seed grades 党员 (正式 and 预备), not 入党积极分子
+    assert [_row(res, m).total for m in ("X1", "X2", "X3")] == [D(96)] * 3
+    assert res.member("X3").grade("等次") is None and "积极分子" in res.member("X3").grades["等次"].reason
+    # 15 % × 3 scored = 0.45 → 0 places: nobody is 优秀 in a branch this small; the probationary member
+    # is graded like a full member
+    assert res.member("X1").grade("等次") == "良好" and res.member("X2").grade("等次") == "良好"

@@ -154,3 +154,79 @@ def test_month_score_is_a_partial_view():
     # in March only a's two absences: 100 − 10 = 90 daily; no evaluation in a month
     assert table.row("a").sections["daily"] == D("90")
     assert table.row("a").sections["evaluation"] == D("0")
+
+
+# ---- audit addition: band edges of seed 000 4(5), the five-star condition and the floors ------
+#
+# seed 000 4(5): “得分在 90 分及以上的，可评为优秀 … 其中，95 分以上且获得都江堰市级及以上表彰（表扬）的党员
+# 可评定为五星级党员，其余为四星级党员；得分在 70 分—89 分的，评为合格，其中，80 分—89 分可评定为三星级党员；
+# 得分在 60—69 分的，评为基本合格；低于 60 分的，可评为不合格”.  “以上” includes the number itself (the usual
+# reading in Chinese regulations, e.g. 民法典 第1259条), so 95.00 is 五星 and 90.00 优秀; the integer ranges
+# “70—89”, “80—89”, “60—69” are read as [70, 90), [80, 90), [60, 70) since totals have decimals.
+# total = daily×60% + vanguard×30% + evaluation×10% (二、3); evaluation = 群众×25% + 党员×25% + 支委×50%
+# (4(4): 2.5 % : 2.5 % : 5 %); item and vote values are the preset's 支部自定 choices.
+
+ALL_QUALIFIED = dict(群众={"合格": 10}, 党员={"合格": 10}, 支委={"合格": 5})          # 80
+ALL_BASIC = dict(群众={"基本合格": 10}, 党员={"基本合格": 10}, 支委={"基本合格": 5})  # 60
+ALL_FAIL = dict(群众={"不合格": 10}, 党员={"不合格": 10}, 支委={"不合格": 5})         # 0
+EVAL_85 = dict(群众={"优秀": 10}, 党员={"合格": 10}, 支委={"合格": 5})     # 25 + 20 + 40 = 85
+EVAL_65 = dict(群众={"合格": 10}, 党员={"基本合格": 10}, 支委={"基本合格": 5})  # 20 + 15 + 30 = 65
+EVAL_90 = dict(群众={"合格": 10}, 党员={"合格": 10}, 支委={"优秀": 5})     # 20 + 20 + 50 = 90
+
+#: member → (evaluation votes, entries (item, level or None), total, 等次, 星级)
+EDGES = {
+    # 60 + (都江堰市级 honour 30 + 国家级 emergency 60)×.3 + 80×.1 = 60 + 27 + 8 = 95 → 五星 (95 included,
+    # 都江堰市级 is the lowest level that qualifies)
+    "b95": (ALL_QUALIFIED, [("honour", "都江堰市级"), ("emergency", "国家级")], "95.00", "优秀", "五星级"),
+    # 95 again but the honour is only 集团 (below 都江堰市级): 60 + (20 + 60 + bravery 支部 10)×.3 + 8 = 95 → 四星
+    "b95g": (ALL_QUALIFIED, [("honour", "集团"), ("emergency", "国家级"), ("bravery", "支部")],
+             "95.00", "优秀", "四星级"),
+    # 99×.6 + 90×.3 + 85×.1 = 59.4 + 27 + 8.5 = 94.9: honour present but below 95 → 四星
+    "b949": (EVAL_85, [("leave", None), ("honour", "都江堰市级"), ("emergency", "国家级")],
+             "94.90", "优秀", "四星级"),
+    # 60 + (国家级 emergency 60 + 集团 bravery 20)×.3 + 60×.1 = 60 + 24 + 6 = 90 → 优秀 (90 分及以上), 四星
+    "b90": (ALL_BASIC, [("emergency", "国家级"), ("bravery", "集团")], "90.00", "优秀", "四星级"),
+    # 99×.6 + 80×.3 + 65×.1 = 59.4 + 24 + 6.5 = 89.9 → 合格, 三星 (80—89)
+    "b899": (EVAL_65, [("leave", None), ("emergency", "国家级"), ("bravery", "集团")], "89.90", "合格", "三星级"),
+    # 60 + 成都市级 emergency 40×.3 + 80×.1 = 60 + 12 + 8 = 80 → 合格, 三星 (80 included)
+    "b80": (ALL_QUALIFIED, [("emergency", "成都市级")], "80.00", "合格", "三星级"),
+    # 99×.6 + 40×.3 + 85×.1 = 59.4 + 12 + 8.5 = 79.9 → 合格, no star
+    "b799": (EVAL_85, [("leave", None), ("emergency", "成都市级")], "79.90", "合格", "未评星"),
+    # 60 + 0 + 100×.1 = 70 → 合格 (70 included)
+    "b70": (ALL_EXCELLENT, [], "70.00", "合格", "未评星"),
+    # 99×.6 + 支部 volunteer 5×.3 + 90×.1 = 59.4 + 1.5 + 9 = 69.9 → 基本合格
+    "b699": (EVAL_90, [("leave", None), ("volunteer", "支部")], "69.90", "基本合格", "未评星"),
+    # 60 + 0 + 0 = 60 → 基本合格 (60 included)
+    "b60": (ALL_FAIL, [], "60.00", "基本合格", "未评星"),
+    # 99×.6 + 0 + 0 = 59.4 → 不合格 (低于 60 分)
+    "b594": (ALL_FAIL, [("leave", None)], "59.40", "不合格", "未评星"),
+    # 25 absences × 5 = 125 > 100: 日常 stops at 0 (基础分倒扣, floor 0); 0 + 0 + 100×.1 = 10 → 不合格
+    "bfloor": (ALL_EXCELLENT, [("absent", None)] * 25, "10.00", "不合格", "未评星"),
+    # 日常 0, 评议 10, minus sanction 留党察看 40 (支部自定) = −30 → total floor 0
+    "bzero": (ALL_EXCELLENT, [("absent", None)] * 25 + [("sanction", "留党察看")], "0.00", "不合格", "未评星"),
+}
+
+
+@pytest.fixture(scope="module")
+def edges():
+    members = [member(m) for m in EDGES]
+    entries, evaluations = [], []
+    for mid, (vote, items, *_rest) in EDGES.items():
+        evaluations.append(votes(YEAR, mid, **vote))
+        for n, (item, level) in enumerate(items):
+            entries.append(entry(f"2019-{n % 12 + 1:02d}-10", mid, item, level=level))
+    led = ledger("xingshi", members, entries, evaluations)
+    assert engine.check_rules(led) == []
+    return engine.year_result(led, YEAR)
+
+
+def test_band_and_star_edges(edges):
+    got = {m.member: (str(m.row.total.quantize(D("0.01"))), m.grade("等次"), m.grade("星级")) for m in edges.members}
+    assert got == {mid: tuple(spec[2:]) for mid, spec in EDGES.items()}
+
+
+def test_daily_floor_and_total_floor(edges):
+    assert edges.member("bfloor").row.sections["daily"] == D("0")
+    # vanguard stays 0; the sanction (penalty section, weight 1) takes the total below 0 → floor 0 (二、3 百分制)
+    assert edges.member("bzero").row.sections["negative"] == D("40")
+    assert edges.member("bzero").row.total == D("0")

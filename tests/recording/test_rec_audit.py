@@ -209,3 +209,21 @@ def test_verify_tells_a_changed_renderer_from_a_rewritten_file(branch):
     git(branch, "tag", "-f", "-a", "publish/2019-01", "-m", other)
     r = run_cli(["-C", str(branch), "verify"])
     assert r.code == 1 and "程序或模板有改动" in r.out and "000000000000" in r.out
+
+
+def test_publish_refuses_a_period_not_over_or_a_date_before_it(branch):
+    """A period is published once and then frozen: not before it ends (a mistyped year, a
+    month still running), unless --early says so; never dated before it begins."""
+    # reckit's today is 2019-02-03: February is still running
+    r = run_cli(["-C", str(branch), "publish", "2019-02"])
+    assert r.code == 1 and "2019年2月到 2019年2月28日 才结束" in r.text and "--early" in r.text, r.text
+    r = run_cli(["-C", str(branch), "publish", "2027-03"])  # the year mistyped: not begun
+    assert r.code == 1 and "早于2027年3月的开始" in r.text, r.text
+    r = run_cli(["-C", str(branch), "publish", "2019-01", "--date", "2018-12-30"])
+    assert r.code == 1 and "早于2019年1月的开始" in r.text, r.text
+    assert git(branch, "tag", "--list") == ""  # nothing was published
+    r = run_cli(["-C", str(branch), "publish", "2019-02", "--early"])
+    assert r.code == 0 and "公示 2019年2月" in r.out, r.text
+    # the early notice is as of its date: the year is not over, so no year-end rule is settled
+    md = (branch / "published/2019-02.md").read_text(encoding="utf-8")
+    assert "2019年2月" in md
