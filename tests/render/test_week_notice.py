@@ -98,14 +98,15 @@ HEADERS = ["本月A分基础分", "本月A分奖分", "B分累计", "本月总�
 def test_cross_month_week_lists_seven_days_and_totals_the_sundays_month(ledger):
     """2019-W05 = 1月28日—2月3日（种子001 第1439行：一周一汇总、一周一排名、一周一公示）.
 
-    Listed: the five entries dated Jan 29 … Feb 2 (not Jan 8, not Feb 4).
+    Listed: the five entries dated Jan 29 … Feb 2 (not Jan 8, not Feb 4).  Seed values:
+    迟到早退 −5 (第一部分(二)8), 旷工 −100 a day ((二)11), 加班 +10 an hour ((二)1).
     Running totals = February (the month of Sunday Feb 3), up to Feb 3:
-      张三: A扣分 100 (the Jan 29 late belongs to January), 奖分 +2 (Feb 1 overtime) → 102 → A 100, overflow 2;
-            B = January overflow (100 − 2 + 15 = 113 → 13) + February overflow 2 = 15
-      李四: A 100 − 10 (Feb 2 absent) = 90; B = December overflow (100 + 30 → 30) + good deed 10 = 40
-      王五: A 100 (Feb 4 is after Sunday); B = 0 (January 100 − 5 + 2 = 97, no overflow)
-    Rank by the February total: 张三 100 and 王五 100 share 1st, 李四 90 is 3rd.
-    本期 (this week's counted points): 张三 −2 + 2 = 0, 李四 +10 − 10 = 0, 王五 +2."""
+      张三: A基础分 100 (the Jan 29 late belongs to January), 奖分 +10 (Feb 1, 1 hour) → 110 → A 100,
+            overflow 10; B = January overflow (100 − 5 + 15 = 110 → 10) + February overflow 10 = 20
+      李四: A 100 − 100 (Feb 2, 1 day absent) = 0; B = December overflow (100 + 30 → 30) + good deed 10 = 40
+      王五: A 100 (Feb 4 is after Sunday); B = January overflow (100 − 5 + 10 = 105 → 5) = 5
+    Rank by the February total: 张三 100 and 王五 100 share 1st, 李四 0 is 3rd.
+    本期 (this week's counted points): 张三 −5 + 10 = +5, 李四 +10 − 100 = −90, 王五 +10."""
     n = notice(ledger, "2019-W05")
     assert n["period"] == "2019年第5周（1月28日—2月3日）"
     assert n["title"] == "某公司第一党支部2019年第5周（1月28日—2月3日）党员积分公示"
@@ -117,21 +118,21 @@ def test_cross_month_week_lists_seven_days_and_totals_the_sundays_month(ledger):
     assert [r["id"] for r in m["李四"]["rows"]] == ["2019-01-004", "2019-02-002"]
     assert [r["id"] for r in m["王五"]["rows"]] == ["2019-01-005"]
     assert n["counts"]["entries"] == 5
-    assert m["张三"]["running"] == ["100", "2", "15", "100", "1/3"]
-    assert m["李四"]["running"] == ["90", "0", "40", "90", "3/3"]
-    assert m["王五"]["running"] == ["100", "0", "0", "100", "1/3"]
-    assert (m["张三"]["period_total"], m["李四"]["period_total"], m["王五"]["period_total"]) == ("0", "0", "+2")
+    assert m["张三"]["running"] == ["100", "10", "20", "100", "1/3"]
+    assert m["李四"]["running"] == ["0", "0", "40", "0", "3/3"]
+    assert m["王五"]["running"] == ["100", "0", "5", "100", "1/3"]
+    assert (m["张三"]["period_total"], m["李四"]["period_total"], m["王五"]["period_total"]) == ("+5", "-90", "+10")
     assert [x["no"] for x in n["members"]] == [1, 2, 3]  # numbered in roster order, like the month notice
     assert "本周跨月" in n["running_note"] and "2019年2月" in n["running_note"]
 
 
 def test_next_week_ranks_change(ledger):
-    """2019-W06 = 2月4日—2月10日: 王五 late on Feb 4 → February A 98 → 2nd; 张三 100 1st; 李四 90 3rd."""
+    """2019-W06 = 2月4日—2月10日: 王五 late on Feb 4 → February A 95 → 2nd; 张三 100 1st; 李四 0 3rd."""
     n = notice(ledger, "2019-W06")
     m = by_name(n)
     assert [r["id"] for r in m["王五"]["rows"]] == ["2019-02-003"]
     assert not m["张三"]["rows"] and not m["李四"]["rows"]  # listed, with no entries (show_empty_members)
-    assert [m[k]["running"][3:] for k in ("张三", "王五", "李四")] == [["100", "1/3"], ["98", "2/3"], ["90", "3/3"]]
+    assert [m[k]["running"][3:] for k in ("张三", "王五", "李四")] == [["100", "1/3"], ["95", "2/3"], ["0", "3/3"]]
     assert "跨" not in n["running_note"]
 
 
@@ -172,22 +173,24 @@ def test_month_and_quarter_notices_of_a_monthly_scheme_show_that_period(ledger):
     n = build_notice(ledger, Period.parse("2019-02"), date(2019, 3, 5))
     assert n["running_group"] == "" and "“本月”各栏为2019年2月1日至本期末" in n["running_note"]
     assert n["running_headers"] == ["本月A分基础分", "本月A分奖分", "B分累计", "本月总分", "本月排名"]
-    # February: 张三 100 + 2 overtime (A capped at 100), B 13 (January) + 2 = 15;
-    # 李四 100 − 10 absent = 90, B 30 (December) + 10 = 40; 王五 100 − 2 late = 98
+    # February: 张三 100 + 10 (1 hour overtime) → A 100, B 10 (January: 100 − 5 + 15 → 10) + 10 = 20;
+    # 李四 100 − 100 (1 day absent) = 0, B 30 (December) + 10 = 40;
+    # 王五 100 − 5 late = 95, B 5 (January: 100 − 5 + 10 → 5)
     assert {m["name"]: m["running"] for m in n["members"]} == {
-        "张三": ["100", "2", "15", "100", "1/3"],
-        "李四": ["90", "0", "40", "90", "3/3"],
-        "王五": ["98", "0", "0", "98", "2/3"],
+        "张三": ["100", "10", "20", "100", "1/3"],
+        "李四": ["0", "0", "40", "0", "3/3"],
+        "王五": ["95", "0", "5", "95", "2/3"],
     }
-    # the quarter notice: the average of January, February and March (combine: average);
-    # 李四 (100 + 90 + 100) / 3 = 96.67, 王五 A扣分 (95 + 98 + 100) / 3 = 97.67,
-    # total (97 + 98 + 100) / 3 = 98.33
+    # the quarter notice: the average of January, February and March (combine: average):
+    # 张三 基础分 (95 + 100 + 100) / 3 = 98.33, 奖分 (15 + 10 + 0) / 3 = 8.33, total 100;
+    # 李四 基础分 and total (100 + 0 + 100) / 3 = 66.67;
+    # 王五 基础分 (95 + 95 + 100) / 3 = 96.67, 奖分 10 / 3 = 3.33, total (100 + 95 + 100) / 3 = 98.33
     q = build_notice(ledger, Period.parse("2019-Q1"), date(2019, 4, 2))
     assert q["running_headers"] == ["本季度A分基础分", "本季度A分奖分", "B分累计", "本季度总分", "本季度排名"]
     assert {m["name"]: m["running"] for m in q["members"]} == {
-        "张三": ["99.33", "5.67", "15", "100", "1/3"],
-        "李四": ["96.67", "0", "40", "96.67", "3/3"],
-        "王五": ["97.67", "0.67", "0", "98.33", "2/3"],
+        "张三": ["98.33", "8.33", "20", "100", "1/3"],
+        "李四": ["66.67", "0", "40", "66.67", "3/3"],
+        "王五": ["96.67", "3.33", "5", "98.33", "2/3"],
     }
 
 
@@ -257,9 +260,9 @@ def test_subprocess_week(branch):
                        check=False, capture_output=True, text=True, env=env, cwd=branch.parent)
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith("# 某公司第一党支部2019年第5周（1月28日—2月3日）党员积分公示")
-    assert "| 1 | 张三 | 2019-01-003 | 1月29日 | 迟到早退 | -2 |" in r.stdout
+    assert "| 1 | 张三 | 2019-01-003 | 1月29日 | 迟到早退 | -5 |" in r.stdout
     assert "| 本月A分基础分 | 本月A分奖分 | B分累计 | 本月总分 | 本月排名 |" in r.stdout
-    assert "| 0 | 90 | 0 | 40 | 90 | 3/3 |" in r.stdout  # 李四: 本期 0, Feb A 90, B 40, 3rd
+    assert "| -90 | 0 | 0 | 40 | 0 | 3/3 |" in r.stdout  # 李四: 本期 −90, Feb A 0, B 40, 3rd
     r = subprocess.run([sys.executable, "-m", "jifen_cli", "-C", str(branch), "week", "2019-W5x"],
                        check=False, capture_output=True, text=True, env=env, cwd=branch.parent)
     assert r.returncode == 2 and "无法识别的周" in r.stderr
@@ -283,7 +286,7 @@ def test_as_of_a_commit(tmp_path):
 def test_year_table_shows_the_b_balance(ledger):
     """种子001：“累计b分排名” — the year table of the A/B scheme shows each member's B balance
     (an account, carried over the years, not part of the year's A total) after the total:
-    张三 13 (January overflow) + 2 (February) = 15, 李四 30 (December 2018) + 10 = 40, 王五 0."""
+    张三 10 (January overflow) + 10 (February) = 20, 李四 30 (December 2018) + 10 = 40, 王五 5."""
     from jifen_cli.render.year import render_year
 
     rows = [line.split(",") for line in render_year(ledger, 2019, "csv", False).lstrip("\ufeff").splitlines()]
@@ -292,4 +295,4 @@ def test_year_table_shows_the_b_balance(ledger):
     assert "类别" not in header  # abscore has no classes
     b = header.index("B分（累计）")
     assert {r[1]: r[b] for r in rows[1:] if len(r) > b and r[1] in ("张三", "李四", "王五")} == \
-        {"张三": "15", "李四": "40", "王五": "0"}
+        {"张三": "20", "李四": "40", "王五": "5"}
