@@ -93,9 +93,11 @@ def register(app: typer.Typer) -> None:
         if missing:
             fail("目录不存在：" + "、".join(missing))
         branches = find_branches([d.expanduser().resolve() for d in dirs])
-        if year is None:
-            from jifen_cli.core.periods import today
+        from jifen_cli.core.periods import today
 
+        if year is not None and year > today().year:
+            fail(f"{year}年还没有开始（今天是{today():%Y-%m-%d}）", code=1, hint="检查 --year 是否写错")
+        if year is None:
             year = latest_year(branches, until=today().year)
             if year is None:
                 fail("这些目录中没有任何年度的积分记录（events/年份/）", hint="用 --year 指定年度")

@@ -59,9 +59,15 @@ def resolve_period(ledger, text: str | None):
             fail("台账中还没有任何记录，无法确定年份", code=1, hint="请指定期间，例如 2019")
         return Period.of_year(year)
     try:
-        return Period.parse(text)
+        period = Period.parse(text)
     except ValueError as exc:
         fail(f"期间“{text}”无法识别：{exc}", hint="写作 2019、2019-H1、2019-Q1 或 2019-01")
+    from jifen_cli.core.periods import today
+
+    if period.start > today():  # a table for a period not begun is all defaults: a mistyped year
+        fail(f"{period.label}还没有开始（今天是{today():%Y-%m-%d}），没有可计算的积分", code=1,
+             hint="检查年份或期间是否写错")
+    return period
 
 
 def horizon_for(period):

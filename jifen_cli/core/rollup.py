@@ -168,14 +168,23 @@ def rollup_branch(directory: str, year: int, today: str | None = None) -> Branch
             first = "；".join(d.format() for d in errors[:3])
             res.problem = f"台账有 {len(errors)} 个错误，未汇总（{first}）"
     except JifenError as exc:
-        detail = "；".join(d.format() for d in exc.diagnostics[:3])
-        res.problem = exc.message + (f"（{detail}）" if detail else "")
+        res.problem = exc.message + _where(exc)
     except Exception as exc:  # a broken branch must never stop the roll-up
         res.problem = f"内部错误：{type(exc).__name__}: {exc}"
     finally:
         cache.flush()
         res.parsed = cache.STATS["parsed"] - parsed_before
     return res
+
+
+def _where(exc) -> str:
+    """Where the diagnostics of a refusal point (“（branch.yaml:9:5 E406）”), without
+    repeating a message that is the refusal's own."""
+    parts = []
+    for d in exc.diagnostics[:3]:
+        at = ":".join(str(x) for x in (d.file, d.line, d.col) if x)
+        parts.append(f"{at} {d.code}" if d.message == exc.message else d.format())
+    return f"（{'；'.join(parts)}）" if parts else ""
 
 
 def _compute(root: Path, year: int, checks: list[str], today: str | None = None):
@@ -191,6 +200,12 @@ def _compute(root: Path, year: int, checks: list[str], today: str | None = None)
     res.entries = len(ledger.entries)
     errors = [d for d in diags if d.is_error]
     res.warnings = len(diags) - len(errors)
+    if not errors and not any(e.date.year == year for e in ledger.entries) \
+            and not any(ev.year == year for ev in ledger.evaluations):
+        # nothing recorded that year: scoring it would give everyone the defaults (and grade
+        # them) — say so instead
+        res.problem = f"{year}年没有任何积分记录（条目或评议结果），未汇总"
+        return res, errors
     if not errors:
         from .engine import horizon_on, year_result
 
@@ -204,7 +219,7 @@ def _to_plain(res: BranchResult, errors) -> dict:
     def dec(d):
         return None if d is None else str(d)
 
-    return {"name": res.name, "ok": res.ok, "warnings": res.warnings, "entries": res.entries,
+    return {"name": res.name, "ok": res.ok, "problem": res.problem, "warnings": res.warnings, "entries": res.entries,
             "sections": res.sections, "scales": res.scales,
             "lines": [[ln.member, ln.name, ln.category, [[k, dec(v)] for k, v in ln.sections.items()],
                        dec(ln.total), ln.rank, ln.grades, ln.remark] for ln in res.lines],
@@ -220,7 +235,8 @@ def _from_plain(raw) -> tuple[BranchResult, list] | None:
         return None if v is None else Decimal(v)
 
     try:
-        res = BranchResult(dir="", name=raw["name"], ok=bool(raw["ok"]), warnings=int(raw["warnings"]),
+        res = BranchResult(dir="", name=raw["name"], ok=bool(raw["ok"]), problem=str(raw.get("problem") or ""),
+                           warnings=int(raw["warnings"]),
                            entries=int(raw["entries"]), sections=list(raw["sections"]),
                            scales={str(k): list(v) for k, v in raw["scales"].items()})
         for member, name, category, sections, total, rank, grades, remark in raw["lines"]:

@@ -42,3 +42,13 @@ def test_a_void_entry_makes_no_year(tmp_path, monkeypatch):
     assert ledger.latest_year() == 2019
     _, diags = check(root)
     assert not [d for d in diags if d.code == "W411"]  # voided: nothing left to correct
+
+
+def test_a_period_not_begun_is_refused(tmp_path):
+    """`jifen year 2030` on 2026-12-07: a table of a year not begun is all defaults (everyone
+    at the base score, graded): a mistyped year, refused with exit 1."""
+    root = make_branch(tmp_path / "b")
+    for args in (["year", "2030", "--grade"], ["score", "2027-01"], ["rank", "2030"]):
+        r = CliRunner().invoke(app, ["-C", str(root), *args], env={"JIFEN_TODAY": "2026-12-07"})
+        assert r.exit_code == 1, r.output
+        assert "还没有开始（今天是2026-12-07）" in r.output and "检查年份" in r.output

@@ -160,3 +160,23 @@ def test_year_in_progress_is_provisional(town):
     assert csv_text.splitlines()[1].startswith("注：截至2024年11月22日")
     over = R.rollup(dirs, 2024, today="2025-01-05")
     assert over.note is None and "（暂定）" not in R.render(over, "md")
+
+
+def test_a_branch_without_records_that_year_is_not_graded(town, monkeypatch):
+    """A 组织部 rolling up a year a branch did not record (its data stop earlier, or it
+    started later) must not get that branch's members all at the defaults and graded:
+    the branch is listed as not rolled up, with the reason."""
+    _, dirs = town
+    r = R.rollup(dirs[:2], 2019, jobs=1)  # the generated branches hold 2024 only
+    assert [b.ok for b in r.branches] == [False, False]
+    assert all(b.problem == "2019年没有任何积分记录（条目或评议结果），未汇总" for b in r.branches)
+    assert R.member_table(r)[1] == []
+    # the memo keeps the reason
+    again = R.rollup(dirs[:2], 2019, jobs=1)
+    assert [b.problem for b in again.branches] == [b.problem for b in r.branches]
+
+
+def test_org_refuses_a_year_not_begun(town):
+    _, dirs = town
+    r = jifen("org", str(dirs[0]), "--year", "2099", env={"JIFEN_TODAY": "2026-12-07"})
+    assert r.returncode == 1 and "2099年还没有开始" in r.stderr, r.stderr
