@@ -57,6 +57,8 @@ class BranchResult:
         ungraded = 0
         for ln in self.lines:
             band = ln.grades.get(scale, "")
+            if band == NOT_APPLICABLE:
+                continue  # the member's status takes no part in this scale
             if band:
                 out[band] = out.get(band, 0) + 1
             else:
@@ -66,6 +68,7 @@ class BranchResult:
 
 
 UNGRADED = "不定等次"
+NOT_APPLICABLE = "—"  # a scale the member's status takes no part in (statuses.scales)
 
 
 @dataclass
@@ -258,7 +261,7 @@ def _fill(res: BranchResult, result) -> None:
         res.scales[scale] = [b.name for b in sc.bands] if sc else []
     for m in result.members:
         row = m.row
-        remark = [g.reason for g in m.grades.values() if g.reason]
+        remark = [g.reason for g in m.grades.values() if g.reason and g.applicable]
         if not m.graded and not remark:
             remark.append("不确定等次")
         remark.extend(row.notes)
@@ -267,8 +270,8 @@ def _fill(res: BranchResult, result) -> None:
             member=row.member, name=row.name, category=row.class_name,  # "" for a scheme without classes
             sections={name: row.sections.get(code) for code, name in sections},
             total=row.total, rank=m.rank,
-            grades={scale: (m.grades[scale].band or "") if scale in m.grades else ""
-                    for scale in result.scales},
+            grades={scale: (NOT_APPLICABLE if not m.grades[scale].applicable else m.grades[scale].band or "")
+                    if scale in m.grades else "" for scale in result.scales},
             remark="；".join(dict.fromkeys(r for r in remark if r))))
     res.excluded = [(x.member, x.name, x.reason) for x in table.excluded]
 
@@ -366,9 +369,12 @@ def stats_table(r: Rollup) -> tuple[list[str], list[list]]:
     for b in r.good:
         row = [len(b.lines)]
         for scale, bands in scales.items():
-            counts = b.counts(scale) if scale in b.scales else {}
+            if scale not in b.scales:  # the branch's scheme has no such scale: blank, not 0
+                row += [""] * (len(bands) + 1)
+                continue
+            counts = b.counts(scale)
             row += [counts.get(band, 0) for band in bands] + [counts.get(UNGRADED, 0)]
-        totals = [t + v for t, v in zip(totals, row)]
+        totals = [t + (v or 0) for t, v in zip(totals, row)]
         rows.append([b.name, *row])
     if len(r.good) > 1:
         rows.append(["合计", *totals])

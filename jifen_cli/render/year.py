@@ -94,9 +94,9 @@ def build_year(ledger, year: int, grade: bool, result=None, horizon=None, settle
         forced: dict[str, list[str]] = {}  # "reason → band" of several scales, said once
         for sc in scales:
             g = mr.grades.get(sc)
-            cells[f"g:{sc}"] = (g.band or "不定等次") if g else ""
-            if g is None or not g.reason:
-                continue
+            cells[f"g:{sc}"] = ("—" if not g.applicable else g.band or "不定等次") if g else ""
+            if g is None or not g.reason or not g.applicable:
+                continue  # a scale the member's status takes no part in: a dash, no remark
             head, arrow, band = g.reason.rpartition(" → ")
             if arrow:
                 if head not in forced:
@@ -143,7 +143,8 @@ def scale_stats(res, scale: str) -> dict:
     """Counts and shares per band of one scale, with the quota check."""
     sc = res.scheme.scale(scale)
     counts = res.counts(scale)
-    scored = len(res.members)
+    # members whose status takes no part in this scale (statuses.scales) are not its business
+    scored = sum(1 for m in res.members if (g := m.grades.get(scale)) is None or g.applicable)
     graded = sum(1 for m in res.members if (g := m.grades.get(scale)) is not None and g.band)
     ungraded = scored - graded
     lines = []
@@ -172,7 +173,7 @@ def scale_stats(res, scale: str) -> dict:
             lines.append({"band": name, "range": "", "count": n, "share": _share(n, scored),
                           "quota": "", "ok": ""})
     if ungraded:
-        lines.append({"band": "不定等次", "range": "预备党员、正在接受调查等", "count": ungraded,
+        lines.append({"band": "不定等次", "range": "原因见汇总表说明栏", "count": ungraded,
                       "share": _share(ungraded, scored), "quota": "", "ok": ""})
     return {"scale": scale, "lines": lines, "scored": scored, "graded": graded}
 

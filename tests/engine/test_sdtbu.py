@@ -248,3 +248,24 @@ def test_probationary_and_activist_outcomes():
     assert "优先接收为预备党员" in _outcomes(res, "A1")
     a2 = _outcomes(res, "A2")
     assert "谈话诫勉" in a2 and "警示谈话" not in a2
+
+
+def test_a_scale_a_status_takes_no_part_in_is_a_dash_not_ungraded():
+    """一(三): the activist has his own 积极分子星级 table, the 党员 the 星级 table.  In the
+    year table each shows “—” on the other's table with no remark, and each table's
+    statistics count only the members who take part (9 党员 on 星级, 1 on 积极分子星级) —
+    nobody is “不定等次” for a table he has nothing to do with."""
+    from jifen_cli.render.year import build_year
+
+    members = [member(f"P{i}", f"党员{i}") for i in range(1, 10)] + [member("A1", "积极分子甲", status="积极分子")]
+    led = branch(members, Book())
+    res = year_result(led)
+    assert not res.member("A1").grades["星级"].applicable and res.member("A1").grades["积极分子星级"].applicable
+    assert not res.member("P1").grades["积极分子星级"].applicable
+    data = build_year(led, YEAR, True, result=res)
+    rows = {r["name"]: r for r in data["rows"]}
+    assert rows["党员1"]["g:积极分子星级"] == "—" and "不参加" not in rows["党员1"]["remark"]
+    assert rows["积极分子甲"]["g:星级"] == "—"
+    stats = {s["scale"]: s for s in data["stats"]}
+    assert stats["星级"]["scored"] == 9 and stats["积极分子星级"]["scored"] == 1
+    assert not [ln for s in stats.values() for ln in s["lines"] if ln["band"] == "不定等次"]

@@ -297,7 +297,9 @@ class Grader:
             self.state.bands.setdefault(mid, {})[scale.name] = score_band.name if score_band else None
             why_not = self._eligible(m, scale) or self._without_evaluation(res.row)
             if why_not:
-                res.grades[scale.name] = Grade(scale.name, None, why_not)
+                status = self.scheme.status(m.status)
+                applicable = status.scales is None or scale.name in status.scales
+                res.grades[scale.name] = Grade(scale.name, None, why_not, applicable=applicable)
                 continue
             notes: list[str] = []
             tentative[mid] = self._select(scale, m, score_band, notes)

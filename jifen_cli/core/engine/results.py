@@ -215,6 +215,7 @@ class Grade:
     band: str | None  # None: no grade
     reason: str | None = None  # None when the grade is just the score's band
     forced: bool = False
+    applicable: bool = True  # False: the member's status takes no part in this scale (statuses.scales)
 
 
 @dataclass
