@@ -135,6 +135,9 @@ def build_year(ledger, year: int, grade: bool, result=None, horizon=None, settle
         "rows": rows,
         "excluded": excluded,
         "stats": stats,
+        # the column a reader would otherwise subtract a second time (RULES.md §3)
+        "legend": f"注：“{deductions}”为各板块被扣掉的分数合计，已计入各板块得分和年度总积分，不再另减。"
+                  if deductions else "",
         "scored": len(res.members),
     }
 
