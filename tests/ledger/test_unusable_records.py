@@ -147,3 +147,23 @@ def test_members_without_an_evaluation_are_warned_and_the_exempt_one_is_not_grad
     ledger, diags = check_branch(root)
     assert "M004" not in " ".join(d.message for d in diags if d.code == "W410")
     assert engine.year_result(ledger, 2019).member("M004").grade("等次") == "优秀"
+
+
+def test_evaluation_of_a_member_left_out_entirely_is_warned(tmp_path):
+    """A rules file that leaves exempt members out (exempt: excluded) never uses their
+    evaluation result: said (W412, at the record) instead of dropping it silently."""
+    from ledgerkit import PRESET, RULES_REL
+
+    rules = PRESET.read_text(encoding="utf-8").replace(
+        "exempt: {method: evaluation, section: evaluation}", "exempt: {method: excluded}")
+    text = EVALUATIONS + "  - member: M004\n    votes:\n      群众: {优秀: 10}\n      党员: {优秀: 9}\n" \
+                         "      支委: {优秀: 3}\n"
+    root = make_branch(tmp_path / "b", {EVAL: text, RULES_REL: rules})
+    _, diags = check_branch(root)
+    [w] = [d for d in diags if d.code == "W412"]
+    assert (w.file, w.line) == (EVAL, 12) and "钱七（M004）2019 年不纳入积分管理" in w.message
+    assert "exempt: {method: evaluation" in w.hint
+    # with the preset's own rule (exempt members graded from the evaluation) nothing to say
+    root = make_branch(tmp_path / "c", {EVAL: text})
+    _, diags = check_branch(root)
+    assert not [d for d in diags if d.code == "W412"]

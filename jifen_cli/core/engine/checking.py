@@ -85,6 +85,20 @@ def _check_missing_evaluations(ledger: Ledger, scheme_on) -> list[Diagnostic]:
     with at least one record): a forgotten line would silently count 0 (RULES.md §8), and
     a member graded from the evaluation alone would get no grade."""
     out = []
+    by_id = {m.id: m for m in ledger.members}
+    for ev in ledger.evaluations:  # the other way round: a result that will never be used
+        m = by_id.get(ev.member)
+        scheme = scheme_on(date(ev.year, 12, 31))
+        if m is None or scheme is None or m.exempt is None or m.exempt.approved > date(ev.year, 12, 31):
+            continue
+        if scheme.exempt.method == "evaluation" and m.exempt.evaluation_only and scheme.exempt.section:
+            continue
+        out.append(diag("W412", f"{m.name}（{m.id}）{ev.year} 年不纳入积分管理、也不参加排名，这条评议结果不会被使用",
+                        ev.loc, "member", severity=WARNING,
+                        hint=f"规则文件 {scheme.file} 对免于积分管理的党员是“不参加”（exempt: excluded）；"
+                             "要按民主评议确定其积分，规则文件写 exempt: {method: evaluation, section: 评议板块代码}"
+                             if scheme.exempt.method != "evaluation" else
+                             "花名册中该党员的 exempt 写了 evaluation_only: false（不按评议确定），如要使用请改为 true"))
     records: dict[int, set[str]] = {}
     for ev in list(ledger.evaluations) + unusable_evaluations(ledger):
         if ev.member is not None:
