@@ -236,7 +236,7 @@ def _write(root: Path, command: str, fn, **kw):
 
 
 #: the check's wording names the file's fields; on the command line they are options
-_OPTION_HINTS = {"E606": "命令行中用 --points 写分值，例如 --points 2",
+_OPTION_HINTS = {"E606": "该项目的分值由记录人确定：用 --points 写分值，须在该项目的分值范围内（见 jifen items）",
                  "E601": "该项目分值固定：去掉 --points；同一事项多次用 --times",
                  "E602": "命令行中用 --quantity 写数量",
                  "E603": "命令行中用 --level 写等级，写法见 jifen items"}
