@@ -79,6 +79,8 @@ def create_branch(target: Path, preset: str = "xingshi", name: str = "某某党�
         "evaluations/.gitkeep": "",
         ".gitignore": ".jifen-cache/\n",
     }
+    if _has_rate_rule(rules):  # 参学参会率 needs the sessions held (RULES.md §7.4)
+        files[f"meetings/{start.year}.yaml"] = MEETINGS_TEMPLATE.format(year=start.year)
     written = []
     for rel, text in files.items():
         path = target / rel
@@ -88,6 +90,24 @@ def create_branch(target: Path, preset: str = "xingshi", name: str = "某某党�
     if git:
         _git_init(target, name)
     return written
+
+
+MEETINGS_TEMPLATE = """\
+# {year} 年支部召开的会议：积分规则中的“参学参会率”按这里记录的次数计算（docs/RULES.md 7.4，
+# 字段说明见 docs/FORMAT.md“meetings/ 会议记录”）。每开一次会记一行，照下面的示例写在 meetings: 下面
+# （删去行首的 # 即可用）；kind 写规则 sessions 中的会议类型，不写则每次会议都算。
+meetings:
+#  - {{date: {year}-01-10, kind: org_life, name: 一月主题党日}}
+#  - {{date: {year}-01-20, kind: study, name: 集中学习}}
+"""
+
+
+def _has_rate_rule(rules_text: str) -> bool:
+    from .yamlio import parse_text
+
+    data, _ = parse_text(rules_text, "preset")
+    rules = data.get("absence") if isinstance(data, dict) else None
+    return isinstance(rules, list) and any(isinstance(r, dict) and r.get("kind") == "rate" for r in rules)
 
 
 def _classes(rules_text: str) -> list[tuple[str, str]]:

@@ -99,6 +99,27 @@ def test_every_preset_starts_a_branch_that_passes_check(run_jifen, tmp_path):
         assert r.returncode == 0, (label, r.stdout, r.stderr)
 
 
+def test_init_of_a_scheme_with_an_attendance_rate_writes_the_meetings_file(run_jifen, tmp_path):
+    """vanguard counts 参学参会率 (seed 001 line 53, RULES.md §7.4) against the sessions held:
+    init writes meetings/YEAR.yaml with commented examples; the new branch checks clean, and
+    once the year has an entry but no meeting recorded, W601 says the rule cannot be judged."""
+    target = tmp_path / "v"
+    assert run_jifen("init", target, "--preset", "vanguard", "--from", "2019-01-01").returncode == 0
+    text = (target / "meetings" / "2019.yaml").read_text(encoding="utf-8")
+    assert text.splitlines()[3] == "meetings:" and "#  - {date: 2019-01-10, kind: org_life" in text
+    r = run_jifen("-C", target, "check")
+    assert r.returncode == 0 and "警告" not in r.stdout, r.stdout
+    assert not (tmp_path / "x").exists()
+    run_jifen("init", tmp_path / "x", "--preset", "xingshi")  # no rate rule: no meetings file
+    assert not (tmp_path / "x" / "meetings").exists()
+    with open(target / "members.yaml", "a", encoding="utf-8") as fh:
+        fh.write("  - {id: M001, name: 张三, category: ordinary}\n")
+    (target / "events" / "2019" / "2019-03.yaml").write_text(
+        "entries:\n  - {id: 2019-03-001, date: 2019-03-05, member: M001, item: absent_life}\n", encoding="utf-8")
+    r = run_jifen("-C", target, "check")
+    assert r.returncode == 0 and "W601 meetings/2019.yaml 中没有会议" in r.stdout, r.stdout
+
+
 def test_plain_jifen_shows_the_help_and_exits_0(run_jifen):
     r = run_jifen()
     assert r.returncode == 0
