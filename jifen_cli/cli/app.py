@@ -340,6 +340,18 @@ def _safe_streams() -> None:
             pass
 
 
+def parse_year(text) -> int | None:
+    """A year as people type it: 2019, 2019年, 2019年度, full-width digits (a Typer
+    ``parser``: a bad one is a Chinese usage error)."""
+    if text is None or isinstance(text, int):
+        return text
+    plain = str(text).strip().translate({c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)})
+    plain = plain.removesuffix("年度").removesuffix("年").strip()
+    if not (plain.isdigit() and len(plain) == 4 and plain.isascii()):
+        raise typer.BadParameter(f"“{text}”不是年份，应写成 2019 或 2019年")
+    return int(plain)
+
+
 def help_paragraphs(text: str) -> str:
     """Join the lines of each prose paragraph (click would join them with a space, which
     Chinese does not want); example blocks (marked ``\b``) are kept as written."""
@@ -521,6 +533,8 @@ def _structured_usage_message(exc) -> str | None:
             m = re.match(pattern, detail)
             if m:
                 return f"{label}：" + zh.format(*(inert(g) for g in m.groups()))
+        if detail and re.search(r"[\u4e00-\u9fff]", detail):  # our own parsers speak Chinese already
+            return f"{label}：{inert(detail)}"
         return f"{label}的取值无效" + (f"：{inert(detail)}" if detail else "")
     return None
 

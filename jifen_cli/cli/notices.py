@@ -12,7 +12,7 @@ from pathlib import Path
 
 import typer
 
-from jifen_cli.cli.app import (AsOfOption, BranchOption, OutputOption, branch_dir, emit, fail,
+from jifen_cli.cli.app import (AsOfOption, BranchOption, OutputOption, branch_dir, emit, fail, parse_year,
                                load_for_report, with_ledger)
 from jifen_cli.core.diagnostics import EXIT_OK
 
@@ -225,7 +225,7 @@ def register(app: typer.Typer) -> None:
     @app.command("card", help=CARD_HELP)
     def card(
         member: str = typer.Argument(..., metavar="党员", help="编号或姓名", show_default=False),
-        year: int = typer.Argument(None, metavar="[年度]", help="如 2019（默认台账中最近的年份）",
+        year: int = typer.Argument(None, metavar="[年度]", help="如 2019（默认台账中最近的年份）", parser=parse_year,
                                    show_default=False),
         fmt: str = FormatOption,
         output: Path = OutputOption,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from jifen_cli.cli.app import help_paragraphs
+from jifen_cli.cli.app import help_paragraphs, parse_year
 HELP = """上级党组织汇总：检查多个支部台账，计算年度积分与等次，输出一张汇总表和各支部等次统计表。
 
 每个支部先做完整检查（同 jifen check）；有错误、无法读取或无法计算的支部会列出原因并跳过，
@@ -72,7 +72,7 @@ def register(app: typer.Typer) -> None:
     def org(
         dirs: list[Path] = typer.Argument(..., metavar="目录...", help="支部目录，或包含多个支部目录的上级目录",
                                           show_default=False),
-        year: int = typer.Option(None, "--year", "-y", help="年度（默认：各支部台账中最近的年份）"),
+        year: int = typer.Option(None, "--year", "-y", help="年度（默认：各支部台账中最近的年份）", parser=parse_year),
         fmt: str = typer.Option(None, "--format", "-f", help="输出格式：md / csv / xlsx"),
         output: Path = typer.Option(None, "--output", "-o", help="输出文件（默认输出到屏幕）"),
         jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="同时处理的进程数（多核电脑上可加快）"),

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from jifen_cli.cli.app import AsOfOption, BranchOption, OutputOption, emit, fail, with_ledger
+from jifen_cli.cli.app import AsOfOption, BranchOption, OutputOption, emit, fail, parse_year, with_ledger
 
 SCORE_HELP = """某一期间的积分表（党员 × 板块）。期间可为年、半年、季度或月：
 2019、2019-H1、2019-Q1、2019-01；不写则为台账中最近的一年。
@@ -60,8 +60,8 @@ def resolve_period(ledger, text: str | None):
         return Period.of_year(year)
     try:
         period = Period.parse(text)
-    except ValueError as exc:
-        fail(f"期间“{text}”无法识别：{exc}", hint="写作 2019、2019-H1、2019-Q1 或 2019-01")
+    except ValueError as exc:  # its message names the text and the forms already
+        fail(str(exc), hint="也可写 2019年、2019年上半年、2019年第一季度、2019年1月")
     from jifen_cli.core.periods import today
 
     if period.start > today():  # a table for a period not begun is all defaults: a mistyped year
@@ -130,7 +130,8 @@ def register(app: typer.Typer) -> None:
         emit(with_ledger(branch, as_of, build), output)
 
     @app.command("year", help=YEAR_HELP)
-    def year(year: int = typer.Argument(None, metavar="[年度]", help="年份，默认台账中最近的一年", show_default=False),
+    def year(year: int = typer.Argument(None, metavar="[年度]", help="年份，默认台账中最近的一年", show_default=False,
+                                        parser=parse_year),
              grade: bool = typer.Option(False, "--grade", "-g", help="评定等次（星级）"),
              final: bool = typer.Option(False, "--final", help="年终结算：12 月召开年终评定会议、本年度尚未"
                                         "结束时，按全年计算全年性规则（不加时年度表为暂定数）"),

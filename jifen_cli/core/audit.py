@@ -169,7 +169,7 @@ def frozen_violations(before: dict | None, after: dict | None) -> dict[str, tupl
                         keys[0] if keys[0] in after[eid] else None)
     for eid, rec in after.items():
         if eid not in before and not rec.get("corrects"):
-            out[eid] = ("公示后新增（不是更正条目）", None)
+            out[eid] = ("新增（不是更正条目）", None)
     return out
 
 
@@ -254,10 +254,18 @@ def check_published(root: Path, overrides: dict[str, str] | None = None) -> list
                 blamed = _blame(root, tag_name, rel, eid)
                 uncommitted = (head_entries or {}).get(eid) != (after or {}).get(eid) \
                     if head_entries is not None and after is not None else True
+                idx = _index_of(now_text, eid)
+                if overrides and rel in overrides and (after or {}).get(eid) != (head_entries or {}).get(eid):
+                    # the record a command is about to write (nothing is written): no blame, no undo
+                    d = Diagnostic("E701", f"{notice_period.label}已公示（标签 {shown}），不能再记这期的新条目",
+                                   rel, path=("entries", idx) if idx is not None else (),
+                                   hint="公示后的更正只能追加更正条目（jifen correct / jifen void）；"
+                                        "日期写错了请改正")
+                    out.append(d)
+                    continue
                 who = [_describe(c) for c in blamed]
                 if uncommitted:
                     who.append("尚未提交的手工改动")
-                idx = _index_of(now_text, eid)
                 d = Diagnostic("E701", f"{period} 已公示（标签 {shown}），条目 {eid} 在公示后{what}："
                                + "；".join(who or ["来源不明"]), rel,
                                path=(("entries", idx) + ((key,) if key else ())) if idx is not None else (),
@@ -347,18 +355,19 @@ def publish(root: Path, period: str, *, by: str, on: date | None = None,
 
 
 def _check_publication_date(p, on: date, early: bool) -> None:
-    """A period is published once and then frozen, so not before it ends: a mistyped year
-    (2027-03) or a month still running would freeze days not yet recorded.  ``early``
-    (``--early``) publishes a period on or before its last day on purpose."""
+    """A period is published once and then frozen, so not before it ends — neither by the
+    notice's date nor by today (a later ``--date`` does not make a running month over): a
+    mistyped year (2027-03) or a month still running would freeze days not yet recorded.
+    ``early`` (``--early``) publishes a period on or before its last day on purpose."""
     def zh(d: date) -> str:
         return f"{d.year}年{d.month}月{d.day}日"
     if on < p.start:
         raise JifenError(f"公示日期 {zh(on)} 早于{p.label}的开始（{zh(p.start)}）", exit_code=EXIT_PROBLEMS,
                          hint="检查期间或 --date 是否写错")
-    if on <= p.end and not early:
+    if (on <= p.end or today() <= p.end) and not early:  # over on the notice's date *and* today
         raise JifenError(f"{p.label}到 {zh(p.end)} 才结束，现在公示，此后这几天的条目就不能再记了",
                          exit_code=EXIT_PROBLEMS,
-                         hint=f"公示一般在下期初进行（--date {p.end + timedelta(days=1)} 或以后）；"
+                         hint=f"公示一般在下期初进行（{zh(p.end + timedelta(days=1))}或以后再运行 jifen publish）；"
                               "期间写错了请改正；确需提前公示，加 --early")
 
 

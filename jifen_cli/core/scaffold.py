@@ -66,7 +66,9 @@ def create_branch(target: Path, preset: str = "xingshi", name: str = "某某党�
         raise JifenError(f"没有名为“{preset}”的预设方案", exit_code=2,
                          hint=(f"是不是“{near[0]}”？" if near else "") + "用 jifen presets 查看全部") from exc
     classes = _classes(rules)
-    start = start or date(date.today().year, 1, 1)
+    from .periods import today
+
+    start = start or date(today().year, 1, 1)
     files = {
         "branch.yaml": BRANCH_TEMPLATE.format(name=_q(name), upper=_q(upper), start=start.isoformat(),
                                               preset=preset, days=objection_days),

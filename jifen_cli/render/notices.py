@@ -321,10 +321,10 @@ def _earlier_corrections(ledger, book, period, names: dict, by_id: dict) -> list
             pts = book.nominal(x)
             return (item.name if item else x.item) + (f"：{x.level}" if x.level else "") + \
                 (f" {signed(pts)}分" if pts is not None else "")
-        if original.status == PENDING:  # a declaration decided after its month's notice
+        if e.status == VOID:
+            change = f"{'申报' if original.status == PENDING else '原为'} {what(original)}，作废（不计分）"
+        elif original.status == PENDING:  # a declaration decided after its month's notice
             change = f"申报 {what(original)}，" + ("不予认定" if e.status == REJECTED else f"认定为 {what(e)}")
-        elif e.status == VOID:
-            change = f"原为 {what(original)}，作废（不计分）"
         else:
             change = f"原为 {what(original)}，更正为 {what(e)}"
         item = book.item(e) or book.item(original)

@@ -110,9 +110,9 @@ def build_year(ledger, year: int, grade: bool, result=None, horizon=None, settle
             for o in mr.outcomes:
                 if o not in remark:
                     remark.append(o)
-        for note in r.notes:
-            if note not in remark:
-                remark.append(note)
+        for row_note in r.notes:  # not `note`: that is the table's footnote, set above
+            if row_note not in remark:
+                remark.append(row_note)
         remark.extend(_membership_notes(member, year))
         cells["remark"] = "；".join(remark)
         rows.append(cells)

@@ -103,6 +103,21 @@ def test_sessions_filter_the_meetings_held():
     assert engine.year_result(led, 2019).member("M1").row.sections["daily"] == D(76)
 
 
+def test_more_absences_than_sessions_count_as_zero_percent_and_say_so():
+    """3 sessions held, 5 absences recorded (a slip: times: 5 for 5 hours, say): the rate
+    is 0 %, not (3 − 5) ÷ 3 = −67 %; the explanation says the records need a look.
+    Deductions: 5 (rate) + 5 × 2 (absences) = 15 → 80 − 15 = 65."""
+    from jifen_cli.core.presets import load_rules_text
+
+    held = [meeting(f"2019-0{m}-05") for m in (1, 2, 3)]
+    led = ledger(load_rules_text(with_rule()), [member("M1")], [entry("2019-02-05", "M1", "absent", times=5)],
+                 meetings=held)
+    row = engine.year_result(led, 2019).member("M1").row
+    assert row.sections["daily"] == D(65)
+    assert any("全年应参加3次，无故缺席5次（多于应参加的次数，请核对记录），参学参会率按0%计，低于80%" in s.text
+               for s in row.steps)
+
+
 def test_check_warns_when_no_session_of_the_counted_kinds():
     text = with_rule(**{"    below: 80%": "    below: 80%\n    sessions: [org_life]"})
     from jifen_cli.core.presets import load_rules_text

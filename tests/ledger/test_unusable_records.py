@@ -137,9 +137,14 @@ def test_members_without_an_evaluation_are_warned_and_the_exempt_one_is_not_grad
         "2019 年民主评议结果中没有 钱七（M004）", "2019 年民主评议结果中没有 阿卜杜拉·艾力（M005）"]
     assert "只按民主评议确定积分，缺少评议结果时不确定等次" in w410[2].message
     assert "年中离开" in w410[1].hint  # 赵六 left on 30 June
-    qian = engine.year_result(ledger, 2019).member("M004")
-    assert qian.row.total == Decimal(0) and qian.grade("等次") is None
-    assert qian.grades["等次"].reason == "只按民主评议确定积分，缺少2019年民主评议结果，不确定等次"
+    # the others without a result are scored with 0 for it, and the year table says so
+    wang = engine.year_result(ledger, 2019).member("M002")
+    assert "缺少2019年民主评议结果，年度民主评议积分按0分计" in wang.row.notes
+    # not scored at 0, ranked last and graded: left out of the table until his result is in
+    year = engine.year_result(ledger, 2019)
+    assert "M004" not in [m.row.member for m in year.members]
+    assert [(x.member, x.reason) for x in year.table.excluded] == [
+        ("M004", "只按民主评议确定积分，缺少2019年民主评议结果，暂不计分、不排名")]
     # his result entered: graded again, and the warning gone
     text = EVALUATIONS + "  - member: M004\n    votes:\n      群众: {优秀: 10}\n      党员: {优秀: 9}\n" \
                          "      支委: {优秀: 3}\n"

@@ -221,6 +221,9 @@ def test_publish_refuses_a_period_not_over_or_a_date_before_it(branch):
     assert r.code == 1 and "早于2027年3月的开始" in r.text, r.text
     r = run_cli(["-C", str(branch), "publish", "2019-01", "--date", "2018-12-30"])
     assert r.code == 1 and "早于2019年1月的开始" in r.text, r.text
+    # a later --date does not make a running month over: today decides too
+    r = run_cli(["-C", str(branch), "publish", "2019-02", "--date", "2019-03-05"])
+    assert r.code == 1 and "才结束" in r.text, r.text
     assert git(branch, "tag", "--list") == ""  # nothing was published
     r = run_cli(["-C", str(branch), "publish", "2019-02", "--early"])
     assert r.code == 0 and "公示 2019年2月" in r.out, r.text

@@ -77,7 +77,6 @@ class Grader:
         self.state = YearState(year, {r.member: r for r in table.rows})
         self.state.ranks = competition_ranks(table.rows)
         self.state.bottom = bottom_ranks(table.rows)
-        self._evaluated: set[str] | None = None  # members with an evaluation record this year
         self._among: dict[tuple, tuple] = {}  # (year, statuses) → ranks among those members
         self._entries = {}
         for e in ledger.effective_entries(date(year, 1, 1), date(year, 12, 31)):
@@ -230,18 +229,6 @@ class Grader:
             return f"{m.status}不参加“{scale.name}”评定"
         return None
 
-    def _without_evaluation(self, row: Row) -> str | None:
-        """A member scored from the democratic evaluation alone (exempt, or a class graded
-        by it) who has no evaluation record for the year is not graded: a missing record
-        would otherwise count 0 and grade him at the bottom (jifen check warns: W410)."""
-        if not row.evaluation_only:
-            return None
-        if self._evaluated is None:
-            self._evaluated = {ev.member for ev in self.ledger.evaluations if ev.year == self.year}
-        if row.member in self._evaluated:
-            return None
-        return f"只按民主评议确定积分，缺少{self.year}年民主评议结果，不确定等次"
-
     def _investigated(self, m: Member) -> bool:
         return m.under_investigation_on(date(self.year, 12, 31))
 
@@ -295,7 +282,7 @@ class Grader:
             m = members[mid]
             score_band = self._band_by_score(scale, self._score(res.row, scale))
             self.state.bands.setdefault(mid, {})[scale.name] = score_band.name if score_band else None
-            why_not = self._eligible(m, scale) or self._without_evaluation(res.row)
+            why_not = self._eligible(m, scale)
             if why_not:
                 status = self.scheme.status(m.status)
                 applicable = status.scales is None or scale.name in status.scales

@@ -409,8 +409,12 @@ class Calculator:
         attended = max(Decimal(held) - missed, ZERO)
         rate = attended / held
         shown = fmt((rate * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
-        text = (f"{rule.name}：全年应参加{held}次，无故缺席{fmt(missed)}次，参学参会率"
-                f"（{held}−{fmt(missed)}）÷{held} = {shown}%")
+        if missed > held:  # more absences than sessions: a recording slip, counted as 0 %
+            text = (f"{rule.name}：全年应参加{held}次，无故缺席{fmt(missed)}次（多于应参加的次数，"
+                    f"请核对记录），参学参会率按0%计")
+        else:
+            text = (f"{rule.name}：全年应参加{held}次，无故缺席{fmt(missed)}次，参学参会率"
+                    f"（{held}−{fmt(missed)}）÷{held} = {shown}%")
         threshold = fmt(rule.below * 100)
         if attended >= rule.below * held:
             return None, Step(R.ABSENCE, f"{text}，不低于{threshold}%，不扣分", section=rule.section)
@@ -568,6 +572,9 @@ class Calculator:
             if s.kind == EVALUATION:
                 if with_evaluation:
                     value, steps = self.evaluation_value(s, member, unit.year)
+                    if self.horizon is None and not self._evaluations.get((member.id, unit.year)):
+                        # said on the year table, which goes upstream (jifen check: W410)
+                        res.notes.append(f"缺少{unit.year}年民主评议结果，{s.name}按0分计")
                 else:
                     value, steps = ZERO, []
                 res.values[s.code] = value
@@ -769,6 +776,14 @@ def build_table(calc: Calculator, period: Period) -> ScoreTable:
         mode = calc.exempt_mode(m, period)
         if mode == "excluded":
             table.excluded.append(Excluded(m.id, m.name, m.exempt.reason or "不纳入积分管理"))
+            continue
+        cls = scheme.classes.get(m.category)
+        if period.kind == YEAR and (mode == "evaluation" or (cls and cls.evaluation_only)) \
+                and not calc._evaluations.get((m.id, period.year)):
+            # scored from the evaluation alone and it is not in (yet): no score of 0, no rank,
+            # no place at the bottom (jifen check: W410)
+            table.excluded.append(Excluded(m.id, m.name, f"只按民主评议确定积分，缺少{period.year}年民主评议结果，"
+                                                         "暂不计分、不排名"))
             continue
         table.rows.append(member_row(calc, m, period, mode))
     return table
