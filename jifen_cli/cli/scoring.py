@@ -97,6 +97,16 @@ def _settle_day(year: int):
     return day
 
 
+def _titled(title: str, fmt: str, body: str) -> str:
+    """A title line naming the branch and the period computed (text and md; a CSV stays a
+    plain table for spreadsheets): a period typed as 2019年三季度 is seen as understood."""
+    if fmt == "csv":
+        return body
+    from jifen_cli.render.common import md_escape, text_clean
+
+    return (f"# {md_escape(title)}" if fmt == "md" else text_clean(title)) + "\n\n" + body
+
+
 def register(app: typer.Typer) -> None:
     @app.command("score", help=SCORE_HELP)
     def score(period: str = typer.Argument(None, metavar="[期间]", help="期间：2019 / 2019-H1 / 2019-Q1 / 2019-01",
@@ -108,7 +118,8 @@ def register(app: typer.Typer) -> None:
 
         def build(ledger):
             p = resolve_period(ledger, period)
-            return render_score_table(engine.score(ledger, p, horizon=horizon_for(p)), format)
+            return _titled(f"{ledger.settings.name}{p.label}积分表", format,
+                           render_score_table(engine.score(ledger, p, horizon=horizon_for(p)), format))
 
         emit(with_ledger(branch, as_of, build), output)
 
@@ -124,8 +135,9 @@ def register(app: typer.Typer) -> None:
             p = resolve_period(ledger, period)
             horizon = horizon_for(p)
             classes = {code: c.name for code, c in engine.scheme_for(ledger, p).classes.items()}
-            return render_ranking(engine.rank(ledger, p, by_class=by_class, horizon=horizon), format, classes,
-                                  note=provisional_note(p, horizon))
+            return _titled(f"{ledger.settings.name}{p.label}积分排名", format,
+                           render_ranking(engine.rank(ledger, p, by_class=by_class, horizon=horizon), format, classes,
+                                          note=provisional_note(p, horizon)))
 
         emit(with_ledger(branch, as_of, build), output)
 

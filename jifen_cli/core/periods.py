@@ -70,7 +70,7 @@ _CN_FORMS = [  # Chinese ways of writing a period → the canonical text
     (re.compile(r"^(\d{4})年?第?([1-4一二三四])季(?:度)?$"),
      lambda m: f"{m[1]}-Q{_CN_DIGITS.get(m[2], m[2])}"),
     (re.compile(r"^(\d{4})年?([上下])半年$"), lambda m: f"{m[1]}-H{1 if m[2] == '上' else 2}"),
-    (re.compile(r"^(\d{4})年(\d{1,2})月?$"), lambda m: f"{m[1]}-{m[2]}"),
+    (re.compile(r"^(\d{4})年(\d{1,2})(?:月份?)?$"), lambda m: f"{m[1]}-{m[2]}"),
     (re.compile(r"^(\d{4})年度?$"), lambda m: m[1]),
     (re.compile(r"^(\d{4})([HhQq][1-4])$"), lambda m: f"{m[1]}-{m[2]}"),
 ]
@@ -200,7 +200,8 @@ class Period:
 
 
 # --------------------------------------------------------------------------- weeks
-_WEEK_PATTERN = re.compile(r"^\s*(?P<year>\d{4})\s*-?\s*[Ww]\s*(?P<week>\d{1,2})\s*$")
+_WEEK_PATTERN = re.compile(  # 2019-W05, 2019w5, 2019年第5周 (the Chinese form needs its 周)
+    r"^\s*(?P<year>\d{4})\s*(?:-?\s*[Ww]\s*|年\s*第?\s*(?=\d{1,2}\s*周))(?P<week>\d{1,2})\s*周?\s*$")
 #: how to write a week (the hint under a wrong one)
 WEEK_HINT = "周按 ISO 周写作 2019-W05（也可写 2019w5、2019-W5）：每周从星期一到星期日，每年第1周是含1月4日的那一周"
 

@@ -49,7 +49,7 @@ def test_period_written_the_way_people_write_it():
         "2019-Q3": ["2019Q3", "2019q3", "2019年第三季度", "2019年3季度", "2019三季度", "２０１９Ｑ３"],
         "2019-H1": ["2019H1", "2019年上半年", "2019上半年"],
         "2019-H2": ["2019年下半年"],
-        "2019-03": ["2019年3月", "2019年03月", "２０１９－０３"],
+        "2019-03": ["2019年3月", "2019年03月", "2019年3月份", "２０１９－０３"],
         "2019": ["2019年", "2019年度"],
     }
     for code, texts in same.items():
@@ -62,3 +62,10 @@ def test_period_written_the_way_people_write_it():
             assert "应写成" in str(exc) or "月份应在" in str(exc), bad
         else:
             raise AssertionError(f"{bad} was accepted")
+
+
+def test_week_written_in_chinese():
+    from jifen_cli.core.periods import parse_notice_period
+
+    assert parse_notice_period("2019年第5周").code == parse_notice_period("2019年5周").code == "2019-W05"
+    assert parse_notice_period("2019年5").code == "2019-05"  # no 周: a month, not a week

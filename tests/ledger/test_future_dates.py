@@ -52,3 +52,14 @@ def test_a_period_not_begun_is_refused(tmp_path):
         r = CliRunner().invoke(app, ["-C", str(root), *args], env={"JIFEN_TODAY": "2026-12-07"})
         assert r.exit_code == 1, r.output
         assert "还没有开始（今天是2026-12-07）" in r.output and "检查年份" in r.output
+
+
+def test_score_and_rank_say_what_they_computed(tmp_path):
+    """A period typed as people write it is echoed back as understood, in a title line."""
+    root = make_branch(tmp_path / "b")
+    r = CliRunner().invoke(app, ["-C", str(root), "score", "2019年第一季度"], env={"JIFEN_TODAY": "2020-03-01"})
+    assert r.exit_code == 0 and r.output.startswith("测试第一党支部2019年第一季度积分表\n"), r.output
+    r = CliRunner().invoke(app, ["-C", str(root), "rank", "2019Q1", "-f", "md"], env={"JIFEN_TODAY": "2020-03-01"})
+    assert r.exit_code == 0 and r.output.startswith("# 测试第一党支部2019年第一季度积分排名\n"), r.output
+    r = CliRunner().invoke(app, ["-C", str(root), "score", "2019", "-f", "csv"], env={"JIFEN_TODAY": "2020-03-01"})
+    assert r.output.lstrip("\ufeff").startswith("编号,"), r.output  # a CSV stays a plain table
