@@ -68,6 +68,7 @@ class Calculator:
         #: and yearly minimums are settled only once the year is over
         self.horizon = horizon
         self._by_member: dict[str, list[Entry]] = {}
+        self._years_recorded: set[int] | None = None  # years with entries (consecutive rules)
         for e in ledger.effective_entries():
             self._by_member.setdefault(e.member, []).append(e)
         for lst in self._by_member.values():
@@ -424,7 +425,7 @@ class Calculator:
     def _recorded_years(self) -> set[int]:
         """The years the ledger has entries in (a year without any is not recorded: its
         months are unknown, not months without)."""
-        if not hasattr(self, "_years_recorded"):
+        if self._years_recorded is None:
             self._years_recorded = {e.date.year for e in self.ledger.entries}
         return self._years_recorded
 
